@@ -1,0 +1,28 @@
+# Two entry points for a fresh machine: `make run` serves the dashboard, `make test` runs every test.
+# Both create the virtual environment (.venv) on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m streamlit run app.py --server.headless=true --server.address=127.0.0.1 \
+		--server.port=8501 --browser.gatherUsageStats=false
+
+test: $(STAMP)
+	XDG_CONFIG_HOME=$(CURDIR)/.tmp/xdg/config XDG_CACHE_HOME=$(CURDIR)/.tmp/xdg/cache \
+		$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) .tmp .pytest_cache

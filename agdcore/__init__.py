@@ -1,0 +1,23 @@
+"""agdcore: alternating gradient descent and its peers for min ½‖A − XYᵀ‖²_F.
+
+Pure NumPy/SciPy; never imports streamlit. Public surface::
+
+    import agdcore as agd
+    p = agd.make_problem(m=100, n=100, rank=5, kappa=10.0, seed=0)
+    r = agd.solve(p, algorithm="agd", init="ward-kolda", width=10)
+    t = agd.solve_trials(p, seeds=range(64), width=10)
+"""
+from . import bounds
+from .algorithms import ALGORITHMS, default_step
+from .initializers import INITIALIZERS
+from .io import load_matrix
+from .problem import Problem, make_problem
+from .result import Progress, Result
+from .solver import solve
+from .trials import TrialsResult, solve_trials
+
+__all__ = [
+    "ALGORITHMS", "INITIALIZERS", "Problem", "Progress", "Result", "TrialsResult", "bounds",
+    "default_step", "load_matrix", "make_problem", "solve", "solve_trials",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,116 @@
+"""Gradient flow dX/dt = −∇_X f, dY/dt = −∇_Y f with scipy's ``solve_ivp`` (DOP853).
+
+The x-axis of a flow run is time. The horizon is ``max_iter · η`` (the time a GD run with step η
+covers in ``max_iter`` iterations); integration stops early at the time e(t) − floor reaches tol
+(a terminal event). It runs in log-spaced chunks so a callback can report progress and stop it.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from .problem import exact_sq_residual
+from .result import Progress
+from .solver import _assemble, _call, _message
+
+N_OUTPUT = 300    # output times (log-spaced) over the horizon
+N_CHUNKS = 24     # integration chunks (callback opportunities)
+
+
+def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, n_records=100):
+    p = spec.problem
+    A, At, norm2 = p.A, p.A.T, p.norm2
+    m, n = p.shape
+    d = spec.width
+    floor = p.floor(d)
+    horizon = spec.max_iter * spec.step
+    rtol = float(spec.algo_options.get("rtol", 1e-8))
+    atol = float(spec.algo_options.get("atol", 1e-12))
+
+    def unpack(z):
+        return z[: m * d].reshape(m, d), z[m * d:].reshape(n, d)
+
+    def rhs(_t, z):
+        X, Y = unpack(z)
+        return np.concatenate([(A @ Y - X @ (Y.T @ Y)).ravel(), (At @ X - Y @ (X.T @ X)).ravel()])
+
+    def cheap_error(z):
+        X, Y = unpack(z)
+        return (norm2 - 2 * np.vdot(X, A @ Y) + np.vdot(X.T @ X, Y.T @ Y)) / norm2
+
+    def reached(_t, z):
+        return cheap_error(z) - floor - spec.tol
+
+    reached.terminal = True
+    reached.direction = -1
+
+    if horizon > 0:
+        first = min(horizon, max(horizon * 1e-4, 1e-3 * spec.step))
+        out_times = np.unique(np.concatenate([[0.0], np.geomspace(first, horizon, N_OUTPUT)]))
+        edges = np.unique(np.concatenate([[0.0], np.geomspace(first, horizon, N_CHUNKS)]))
+    else:
+        out_times, edges = np.array([0.0]), np.array([0.0])
+    times, states = [0.0], [np.concatenate([X0.ravel(), Y0.ravel()])]
+    status = "max_iter"
+    start = last_cb = time.perf_counter()
+    z = states[0]
+    with np.errstate(all="ignore"):
+        if cheap_error(z) - floor <= spec.tol:
+            status = "converged"
+        for a, b in zip(edges[:-1], edges[1:]):
+            if status != "max_iter":
+                break
+            t_eval = out_times[(out_times > a) & (out_times <= b)]
+            sol = solve_ivp(rhs, (a, b), z, method="DOP853", t_eval=t_eval, events=reached, rtol=rtol, atol=atol)
+            ts = np.asarray(sol.t, dtype=float).ravel()
+            ys = np.asarray(sol.y, dtype=float).reshape(z.size, -1)
+            times.extend(ts.tolist())
+            states.extend(ys.T)
+            if sol.status == 1 and sol.t_events[0].size:
+                times.append(float(sol.t_events[0][0]))
+                states.append(sol.y_events[0][0])
+                status = "converged"
+                break
+            if sol.status < 0 or not np.all(np.isfinite(ys[:, -1] if ys.size else z)):
+                status = "diverged"
+                break
+            z = ys[:, -1] if ys.size else z
+            if callback is not None and time.perf_counter() - last_cb >= callback_interval:
+                last_cb = time.perf_counter()
+                err_now = cheap_error(z)
+                if _call(callback, Progress(len(times) - 1, spec.max_iter, float(b), float(err_now),
+                                            last_cb - start, lambda: _snapshot(spec, cfg, times, states, unpack,
+                                                                               A, norm2, floor, X0, Y0, n_records))):
+                    status = "stopped"
+                    break
+    seconds = time.perf_counter() - start
+    return _snapshot(spec, cfg, times, states, unpack, A, norm2, floor, X0, Y0, n_records, status=status,
+                     seconds=seconds)
+
+
+def _snapshot(spec, cfg, times, states, unpack, A, norm2, floor, X0, Y0, n_records, status="stopped",
+              seconds=0.0):
+    times = np.asarray(times, dtype=float)
+    err = np.empty(len(states))
+    for i, z in enumerate(states):
+        X, Y = unpack(z)
+        err[i] = exact_sq_residual(A, X, Y) / norm2 if np.all(np.isfinite(z)) else np.nan
+    rec = np.unique(np.linspace(0, len(states) - 1, min(len(states), n_records)).astype(int))
+    sx, sy, bal = [], [], []
+    for i in rec:
+        X, Y = unpack(states[i])
+        ok = np.all(np.isfinite(states[i]))
+        sx.append(np.linalg.svd(X, compute_uv=False) if ok else np.full(X.shape[1], np.nan))
+        sy.append(np.linalg.svd(Y, compute_uv=False) if ok else np.full(Y.shape[1], np.nan))
+        bal.append(float(np.linalg.norm(X.T @ X - Y.T @ Y)) if ok else np.nan)
+    Xf, Yf = unpack(states[-1])
+    k = len(states) - 1
+    msg = _message(status, spec, err, k, floor).replace(f" {k} time units", f" t = {times[-1]:.4g}") \
+        .replace(f"time {k}", f"time t = {times[-1]:.4g}")
+    if status == "max_iter":
+        msg = (f"Reached the horizon t = {times[-1]:.4g} (= max_iter · η) with e_t = {err[-1]:.3g} "
+               f"(floor {floor:.3g}, tol {spec.tol:.3g}).")
+    return _assemble(spec, cfg, status, msg, err, rec, sx, sy, bal, None, floor, Xf.copy(), Yf.copy(), seconds,
+                     t=times, diverged_at=k if status == "diverged" else None)

@@ -1,0 +1,251 @@
+"""The factorization problem: a target matrix ``A`` and the facts about it that theory needs.
+
+``f(X, Y) = ½‖A − X Yᵀ‖_F²`` with ``A`` of shape (m, n), ``X`` of shape (m, d), ``Y`` of shape (n, d).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from ._validation import check_choice, check_float, check_int, check_memory
+
+SPECTRA = ("geometric", "linear")
+_FULL_SVD_LIMIT = 4_000_000  # m*n up to which the whole spectrum is computed with a dense SVD
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """A target matrix with its SVD facts, computed once and cached.
+
+    Parameters
+    ----------
+    A : ndarray of shape (m, n)
+        Finite real matrix; stored as a read-only C-contiguous float64 copy.
+    rank : int
+        The rank ``r`` the theory speaks of (the true rank for synthetic problems; the numerical
+        rank, capped at 50, when built with :meth:`from_array` and not given).
+    known_singular_values, known_basis : optional
+        Exact spectrum (full length ``min(m, n)``) and top-``r`` left singular vectors when the
+        construction knows them (synthetic, noise-free problems), so no SVD is needed.
+    """
+
+    A: np.ndarray
+    rank: int
+    known_singular_values: np.ndarray | None = field(default=None, repr=False)
+    known_basis: np.ndarray | None = field(default=None, repr=False)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        A = self.A
+        if not isinstance(A, np.ndarray):
+            A = np.asarray(A)
+        if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
+            raise ValueError(f"A must be a real numeric array, got dtype {A.dtype}.")
+        if np.iscomplexobj(A):
+            raise ValueError("A must be real, got a complex array.")
+        if A.ndim != 2:
+            raise ValueError(f"A must be a 2-D array, got {A.ndim}-D with shape {A.shape}.")
+        if A.size == 0:
+            raise ValueError(f"A must be non-empty, got shape {A.shape}.")
+        A = np.ascontiguousarray(A, dtype=np.float64)
+        if not np.all(np.isfinite(A)):
+            raise ValueError("A must be finite: it contains NaN or Inf entries.")
+        if not np.any(A):
+            raise ValueError("A must not be the zero matrix (the relative error is undefined).")
+        if A is self.A:
+            A = A.copy()
+        A.flags.writeable = False
+        object.__setattr__(self, "A", A)
+        object.__setattr__(self, "rank", check_int(self.rank, "rank", 1, min(A.shape)))
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_array(cls, A, rank: int | None = None, *, memory_budget: float | None = None) -> "Problem":
+        """Wrap any finite 2-D real array; ``rank`` defaults to its numerical rank (at most 50)."""
+        arr = np.asarray(A)
+        if arr.ndim == 2:
+            check_memory(8.0 * 2 * arr.size, f"A matrix of shape {arr.shape}", memory_budget)
+        p = cls(arr, 1)
+        if rank is None:
+            rank = max(1, min(p.numerical_rank, 50))
+        return cls(p.A, rank, description=f"user matrix {p.A.shape[0]}x{p.A.shape[1]}")
+
+    # ------------------------------------------------------------------ SVD facts
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.A.shape
+
+    @cached_property
+    def norm2(self) -> float:
+        """‖A‖_F²."""
+        return float(np.vdot(self.A, self.A))
+
+    @cached_property
+    def singular_values(self) -> np.ndarray:
+        """Singular values of A, descending: all of them when m·n is moderate, else the top ones."""
+        if self.known_singular_values is not None:
+            return np.asarray(self.known_singular_values, dtype=float)
+        m, n = self.A.shape
+        if m * n <= _FULL_SVD_LIMIT:
+            return np.linalg.svd(self.A, compute_uv=False)
+        from scipy.sparse.linalg import svds
+
+        k = min(min(m, n) - 1, max(2 * self.rank, 60))
+        s = svds(self.A, k=k, return_singular_vectors=False, random_state=0)
+        return np.sort(s)[::-1]
+
+    @property
+    def sigma1(self) -> float:
+        return float(self.singular_values[0])
+
+    @property
+    def sigma_r(self) -> float:
+        return float(self.singular_values[self.rank - 1])
+
+    @property
+    def kappa(self) -> float:
+        """κ = σ₁(A)/σ_r(A) for the problem's rank r."""
+        sr = self.sigma_r
+        return float(self.sigma1 / sr) if sr > 0 else float("inf")
+
+    @cached_property
+    def numerical_rank(self) -> int:
+        s = self.singular_values
+        tol = s[0] * max(self.A.shape) * np.finfo(float).eps
+        return int(np.sum(s > tol))
+
+    @property
+    def is_exactly_low_rank(self) -> bool:
+        """True when A has (numerically) exactly ``rank`` nonzero singular values."""
+        s = self.singular_values
+        if self.rank >= len(s):
+            return self.rank == min(self.A.shape) and len(s) == min(self.A.shape)
+        return bool(s[self.rank] <= 1e-10 * s[0])
+
+    def floor(self, width: int) -> float:
+        """Eckart–Young floor for width d: min over rank-d B of ‖A − B‖²/‖A‖² = Σ_{i>d} σ_i²/‖A‖_F²."""
+        s = self.singular_values
+        if width >= min(self.A.shape):
+            return 0.0
+        if width > len(s):
+            raise ValueError(f"width {width} exceeds the {len(s)} singular values computed for this large A.")
+        tail = self.norm2 - float(np.sum(s[:width] ** 2))
+        if self.known_singular_values is not None:
+            tail = float(np.sum(s[width:] ** 2))
+        return max(tail, 0.0) / self.norm2
+
+    @cached_property
+    def column_basis(self) -> np.ndarray:
+        """Orthonormal basis (m, r) of the span of the top-r left singular vectors of A."""
+        if self.known_basis is not None:
+            return self.known_basis
+        m, n = self.A.shape
+        if m * n <= _FULL_SVD_LIMIT:
+            U, _, _ = np.linalg.svd(self.A, full_matrices=False)
+            return np.ascontiguousarray(U[:, : self.rank])
+        from scipy.sparse.linalg import svds
+
+        U, s, _ = svds(self.A, k=self.rank, random_state=0)
+        return np.ascontiguousarray(U[:, np.argsort(s)[::-1]])
+
+    def in_column_span(self, X: np.ndarray, rtol: float = 1e-8) -> bool:
+        """Whether the columns of X lie in col(A) (only meaningful for exactly low-rank A)."""
+        U = self.column_basis
+        nx = np.linalg.norm(X)
+        if nx == 0:
+            return True
+        return bool(np.linalg.norm(X - U @ (U.T @ X)) <= rtol * nx)
+
+    # ------------------------------------------------------------------ objective (reference form)
+    def error(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """Squared relative error e = ‖A − X Yᵀ‖_F² / ‖A‖_F², computed exactly in row blocks."""
+        return exact_sq_residual(self.A, X, Y) / self.norm2
+
+    def loss(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """f(X, Y) = ½‖A − X Yᵀ‖_F²."""
+        return 0.5 * exact_sq_residual(self.A, X, Y)
+
+    def gradient(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(∇_X f, ∇_Y f) = ((X Yᵀ − A) Y, (X Yᵀ − A)ᵀ X)."""
+        R = X @ Y.T - self.A
+        return R @ Y, R.T @ X
+
+    def summary(self) -> dict:
+        return {
+            "m": self.A.shape[0], "n": self.A.shape[1], "rank": self.rank,
+            "sigma1": self.sigma1, "sigma_r": self.sigma_r, "kappa": self.kappa,
+            "exactly_low_rank": self.is_exactly_low_rank, "description": self.description,
+        }
+
+
+def exact_sq_residual(A: np.ndarray, X: np.ndarray, Y: np.ndarray, block: int = 256) -> float:
+    """‖A − X Yᵀ‖_F² without an m×n temporary (row blocks of ``block`` rows)."""
+    total = 0.0
+    for i in range(0, A.shape[0], block):
+        R = A[i:i + block] - X[i:i + block] @ Y.T
+        total += float(np.vdot(R, R))
+    return total
+
+
+def make_spectrum(rank: int, kappa: float, kind: str = "geometric", sigma1: float = 1.0) -> np.ndarray:
+    """Singular values from σ₁ down to σ₁/κ, geometrically or linearly spaced."""
+    check_choice(kind, "spectrum", SPECTRA)
+    if kind == "geometric":
+        return np.geomspace(sigma1, sigma1 / kappa, rank)
+    return np.linspace(sigma1, sigma1 / kappa, rank)
+
+
+def make_problem(m: int = 100, n: int = 100, rank: int = 5, kappa: float = 10.0,
+                 spectrum: str = "geometric", noise: float = 0.0, seed=0, *, sigma1: float = 1.0,
+                 singular_values=None, memory_budget: float | None = None) -> Problem:
+    """Synthetic ``A = U diag(σ) Vᵀ (+ N)`` with random orthonormal U (m×r), V (n×r).
+
+    Parameters
+    ----------
+    m, n : int
+        Size of A (each at least 1).
+    rank : int
+        True rank r, ``1 <= r <= min(m, n)``.
+    kappa : float
+        Condition number σ₁/σ_r >= 1 of the clean part.
+    spectrum : {"geometric", "linear"}
+        Spacing of σ₁ ≥ … ≥ σ_r = σ₁/κ.
+    noise : float
+        ‖N‖_F / ‖A_clean‖_F for an added iid Gaussian N (0 gives an exactly rank-r A).
+    seed : int or Generator
+        Seed of the problem's own random stream.
+    sigma1 : float
+        Largest singular value of the clean part.
+    singular_values : sequence of float, optional
+        Explicit σ (overrides rank, kappa, spectrum, sigma1).
+    """
+    m = check_int(m, "m", 1)
+    n = check_int(n, "n", 1)
+    check_memory(8.0 * (m * n + (m + n) * min(m, n, 64)), f"A {m}x{n} problem", memory_budget)
+    if singular_values is not None:
+        s = np.sort(np.asarray(singular_values, dtype=float).ravel())[::-1]
+        if s.size == 0 or not np.all(np.isfinite(s)) or s[-1] <= 0:
+            raise ValueError("singular_values must be a non-empty list of positive finite numbers.")
+        rank = s.size
+        if rank > min(m, n):
+            raise ValueError(f"singular_values has {rank} entries; at most min(m, n) = {min(m, n)} allowed.")
+    else:
+        rank = check_int(rank, "rank", 1, min(m, n))
+        kappa = check_float(kappa, "kappa", 1.0)
+        sigma1 = check_float(sigma1, "sigma1", 0.0, lo_open=True)
+        s = make_spectrum(rank, kappa, spectrum, sigma1)
+    noise = check_float(noise, "noise", 0.0, 10.0)
+    rng = np.random.default_rng(seed)
+    U, _ = np.linalg.qr(rng.standard_normal((m, rank)))
+    V, _ = np.linalg.qr(rng.standard_normal((n, rank)))
+    A = (U * s) @ V.T
+    desc = f"{m}x{n}, rank {rank}, kappa {s[0] / s[-1]:.4g}, {spectrum if singular_values is None else 'custom'} spectrum"
+    if noise > 0:
+        N = rng.standard_normal((m, n))
+        A += N * (noise * np.linalg.norm(s) / np.linalg.norm(N))
+        return Problem(A, rank, description=desc + f", noise {noise:g}")
+    full = np.zeros(min(m, n))
+    full[:rank] = s
+    return Problem(A, rank, known_singular_values=full, known_basis=np.ascontiguousarray(U), description=desc)

@@ -1,0 +1,146 @@
+"""Many independent initializations on one problem, run as stacked arrays in chunks."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import check_int
+from .algorithms import ALGORITHMS
+from .initializers import resolve_init
+from .problem import Problem
+from .solver import make_spec, run_batch
+
+
+@dataclass(frozen=True, eq=False)
+class TrialsResult:
+    """Per-trial outcomes of :func:`solve_trials` (K trials).
+
+    ``iterations_to_tol`` is the first iteration (flow: time) with e_t − floor ≤ tol, NaN if never;
+    ``errors`` is (K, len(t)) with NaN after each trial stopped (see :meth:`filled_errors`).
+    """
+
+    config: dict
+    seeds: np.ndarray
+    iterations_to_tol: np.ndarray
+    final_error: np.ndarray
+    status: np.ndarray
+    errors: np.ndarray
+    t: np.ndarray
+    floor: float
+    seconds: np.ndarray
+
+    def filled_errors(self) -> np.ndarray:
+        """Errors with each trial's last value carried forward after it stopped (for medians/bands)."""
+        E = self.errors.copy()
+        for k in range(E.shape[0]):
+            ok = np.nonzero(np.isfinite(E[k]))[0]
+            if ok.size:
+                last = ok[-1]
+                E[k, last + 1:] = E[k, last] if self.status[k] != "diverged" else np.inf
+        return E
+
+    def quantiles(self, qs=(0.25, 0.5, 0.75)) -> np.ndarray:
+        """(len(qs), len(t)) quantiles of the filled error curves."""
+        with np.errstate(invalid="ignore"):
+            return np.nanquantile(self.filled_errors(), qs, axis=0)
+
+    def to_records(self) -> list[dict]:
+        return [{"seed": int(s), "iterations_to_tol": (None if not np.isfinite(k) else float(k)),
+                 "final_error": float(e), "status": str(st), "seconds": float(sec)}
+                for s, k, e, st, sec in zip(self.seeds, self.iterations_to_tol, self.final_error,
+                                            self.status, self.seconds)]
+
+
+def solve_trials(problem: Problem, seeds=range(10), algorithm: str = "agd", init="ward-kolda",
+                 width: int = 10, step=None, max_iter: int = 10_000, tol: float = 1e-10, *,
+                 chunk: int = 16, exact_every: int = 10, callback=None, memory_budget=None,
+                 **options) -> TrialsResult:
+    """Run one configuration from many seeds; trial k uses ``seed = seeds[k]`` exactly as :func:`solve`.
+
+    Trials are stacked on a leading axis and iterated together in chunks of ``chunk`` (finished
+    trials drop out of the stack). ``callback(n_done, n_total)`` is called after each chunk;
+    returning True stops (remaining trials get status ``stopped``).
+    """
+    seeds = np.asarray(list(seeds), dtype=np.int64)
+    if seeds.ndim != 1 or seeds.size == 0:
+        raise ValueError("seeds must be a non-empty sequence of integers.")
+    chunk = check_int(chunk, "chunk", 1, 4096)
+    spec = make_spec(problem, algorithm, init, width, step, max_iter, tol, options, memory_budget)
+    m, n = problem.shape
+    from ._validation import check_memory
+    check_memory(8.0 * (seeds.size * (max_iter + 1) + chunk * (m + n) * spec.width * 12),
+                 f"{seeds.size} trials x {max_iter} iterations", memory_budget)
+    cfg = spec.config(None)
+    cfg["trials"] = int(seeds.size)
+    floor = problem.floor(spec.width)
+    K = seeds.size
+    if algorithm == "flow":
+        return _flow_trials(problem, seeds, spec, cfg, floor, callback, options, memory_budget)
+    errors = np.full((K, max_iter + 1), np.nan)
+    status = np.full(K, "stopped", dtype=object)
+    seconds = np.zeros(K)
+    algo = ALGORITHMS[algorithm]
+    for start in range(0, K, chunk):
+        idx = np.arange(start, min(K, start + chunk))
+        t0 = time.perf_counter()
+        Xs, Ys, states = [], [], []
+        for s in seeds[idx]:
+            rng = np.random.default_rng(int(s))
+            X0, Y0, _ = resolve_init(init, problem, spec.width, spec.step, rng, spec.init_options)
+            Xs.append(X0)
+            Ys.append(Y0)
+            if algo.make_state is not None:
+                states.append(algo.make_state(problem.A, spec.width, rng))
+        st = {k: np.stack([s_[k] for s_ in states]) for k in states[0]} if states else {}
+        out = run_batch(spec, np.stack(Xs), np.stack(Ys), st, exact_every=exact_every)
+        errors[idx] = out.errors
+        status[idx] = out.status
+        seconds[idx] = (time.perf_counter() - t0) / idx.size
+        if callback is not None and callback(int(idx[-1] + 1), K):
+            break
+    return _finish(cfg, seeds, errors, status, np.arange(max_iter + 1, dtype=float), floor, seconds, tol)
+
+
+def _finish(cfg, seeds, errors, status, t, floor, seconds, tol) -> TrialsResult:
+    K = len(seeds)
+    its = np.full(K, np.nan)
+    final = np.full(K, np.nan)
+    for k in range(K):
+        hit = np.nonzero(errors[k] - floor <= tol)[0]
+        if hit.size:
+            its[k] = t[hit[0]]
+        ok = np.nonzero(np.isfinite(errors[k]))[0]
+        if ok.size:
+            final[k] = errors[k, ok[-1]]
+    return TrialsResult(cfg, seeds, its, final, status.astype(str), errors, t, floor, seconds)
+
+
+def _flow_trials(problem, seeds, spec, cfg, floor, callback, options, memory_budget) -> TrialsResult:
+    from .solver import solve
+
+    grid = None
+    rows, status, seconds = [], [], []
+    for i, s in enumerate(seeds):
+        r = solve(problem, "flow", spec.init, spec.width, spec.step, spec.max_iter, spec.tol, int(s),
+                  theory=False, memory_budget=memory_budget, **options)
+        if grid is None:
+            horizon = max(spec.max_iter * spec.step, 1e-12)
+            grid = np.unique(np.concatenate([[0.0], np.geomspace(horizon * 1e-4, horizon, 300)]))
+        e = np.full(grid.size, np.nan)
+        upto = grid <= r.t[-1] + 1e-12
+        with np.errstate(divide="ignore"):
+            e[upto] = np.exp(np.interp(grid[upto], r.t, np.log(np.maximum(r.error, 1e-300))))
+        e[np.nonzero(upto)[0][-1]] = r.error[-1]
+        rows.append(e)
+        status.append(r.status)
+        seconds.append(r.seconds)
+        if callback is not None and callback(i + 1, len(seeds)):
+            break
+    K = len(seeds)
+    errors = np.full((K, grid.size), np.nan)
+    errors[: len(rows)] = rows
+    st = np.array(status + ["stopped"] * (K - len(status)), dtype=object)
+    sec = np.array(seconds + [0.0] * (K - len(seconds)))
+    return _finish(cfg, seeds, errors, st, grid, floor, sec, spec.tol)

@@ -1,0 +1,1 @@
+"""Streamlit-side helpers for the AGD Explorer pages (cached runs, URL state, widgets)."""

@@ -1,0 +1,20 @@
+"""AGD Explorer: the router. Pages live in pages/ and only lay out the screen."""
+import streamlit as st
+
+PAGES = [
+    ("pages/explore.py", "Explore", ":material/monitoring:", True),
+    ("pages/compare.py", "Compare", ":material/compare_arrows:", False),
+    ("pages/theory.py", "Theory", ":material/functions:", False),
+    ("pages/paper.py", "Paper", ":material/article:", False),
+    ("pages/sweeps.py", "Sweeps", ":material/grid_on:", False),
+]
+
+
+def main() -> None:
+    st.set_page_config(page_title="AGD Explorer", page_icon=":material/monitoring:", layout="wide")
+    pages = [st.Page(path, title=title, icon=icon, default=default) for path, title, icon, default in PAGES]
+    st.navigation(pages).run()
+
+
+if __name__ == "__main__":
+    main()
