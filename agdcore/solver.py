@@ -235,8 +235,8 @@ def run_batch(spec: RunSpec, X: np.ndarray, Y: np.ndarray, states: dict, *, reco
 def _live_q(grams, eta, r):
     """q_t = max_{i≤r} |1 − η σ_i²(X_{t+1})| · max(1, |1 − η σ₁²(Y_t)|)  (theory.md Lemma D3)."""
     G, Hn = grams
-    ey = np.linalg.eigvalsh(G[0])
-    ex = np.linalg.eigvalsh(Hn[0])[-r:]
+    ey, ex = np.linalg.eigvalsh(np.stack([G[0], Hn[0]]))  # one LAPACK call for both d×d Grams
+    ex = ex[-r:]
     qx = max(abs(1 - eta * ex[0]), abs(1 - eta * ex[-1]))
     return qx * max(1.0, abs(1 - eta * ey[-1]))
 
