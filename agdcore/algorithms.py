@@ -197,8 +197,10 @@ def default_step(algorithm: str, init, sigma1: float, init_options: dict | None 
     if ALGORITHMS[algorithm].preconditioned:
         return 0.5
     if init == "ward-kolda":
+        from ._validation import check_float
+
         opts = init_options or {}
-        C = float(opts.get("C", 8.0))
-        nu = float(opts.get("nu", 0.5))
+        C = check_float(opts.get("C", 8.0), "C", 0.0, lo_open=True)
+        nu = check_float(opts.get("nu", 0.5), "nu", 0.0, 1.0, lo_open=True)
         return 9.0 / (4.0 * C * nu * sigma1)
     return 0.5 / sigma1

@@ -41,7 +41,10 @@ def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, 
         return (norm2 - 2 * np.vdot(X, A @ Y) + np.vdot(X.T @ X, Y.T @ Y)) / norm2
 
     def reached(_t, z):
-        return cheap_error(z) - floor - spec.tol
+        # exact residual (the cheap Gram formula is only accurate to ~1e4·eps); aim a hair below tol
+        # so the value at the located root satisfies e − floor ≤ tol after root-finding round-off
+        X, Y = unpack(z)
+        return exact_sq_residual(A, X, Y) / norm2 - floor - spec.tol * (1 - 1e-9)
 
     reached.terminal = True
     reached.direction = -1

@@ -44,6 +44,8 @@ def load_matrix(source, name: str | None = None, *, max_bytes: int = MAX_FILE_BY
 
 
 def _load_npy(data: bytes) -> np.ndarray:
+    if not data.startswith(b"\x93NUMPY"):
+        raise ValueError("the .npy file is malformed: it has no NumPy header (save the array with np.save).")
     try:
         arr = np.load(io.BytesIO(data), allow_pickle=False)
     except ValueError as exc:

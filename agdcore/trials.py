@@ -103,13 +103,14 @@ def solve_trials(problem: Problem, seeds=range(10), algorithm: str = "agd", init
     return _finish(cfg, seeds, errors, status, np.arange(max_iter + 1, dtype=float), floor, seconds, tol)
 
 
-def _finish(cfg, seeds, errors, status, t, floor, seconds, tol) -> TrialsResult:
+def _finish(cfg, seeds, errors, status, t, floor, seconds, tol, its=None) -> TrialsResult:
     K = len(seeds)
-    its = np.full(K, np.nan)
+    given = its is not None
+    its = np.full(K, np.nan) if its is None else np.asarray(its, dtype=float)
     final = np.full(K, np.nan)
     for k in range(K):
         hit = np.nonzero(errors[k] - floor <= tol)[0]
-        if hit.size:
+        if hit.size and not given:
             its[k] = t[hit[0]]
         ok = np.nonzero(np.isfinite(errors[k]))[0]
         if ok.size:
@@ -121,7 +122,7 @@ def _flow_trials(problem, seeds, spec, cfg, floor, callback, options, memory_bud
     from .solver import solve
 
     grid = None
-    rows, status, seconds = [], [], []
+    rows, status, seconds, its = [], [], [], []
     for i, s in enumerate(seeds):
         r = solve(problem, "flow", spec.init, spec.width, spec.step, spec.max_iter, spec.tol, int(s),
                   theory=False, memory_budget=memory_budget, **options)
@@ -136,6 +137,7 @@ def _flow_trials(problem, seeds, spec, cfg, floor, callback, options, memory_bud
         rows.append(e)
         status.append(r.status)
         seconds.append(r.seconds)
+        its.append(np.nan if r.time_to_tol is None else r.time_to_tol)
         if callback is not None and callback(i + 1, len(seeds)):
             break
     K = len(seeds)
@@ -143,4 +145,5 @@ def _flow_trials(problem, seeds, spec, cfg, floor, callback, options, memory_bud
     errors[: len(rows)] = rows
     st = np.array(status + ["stopped"] * (K - len(status)), dtype=object)
     sec = np.array(seconds + [0.0] * (K - len(seconds)))
-    return _finish(cfg, seeds, errors, st, grid, floor, sec, spec.tol)
+    its = np.array(its + [np.nan] * (K - len(its)))
+    return _finish(cfg, seeds, errors, st, grid, floor, sec, spec.tol, its)
