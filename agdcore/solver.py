@@ -55,7 +55,12 @@ class RunSpec:
             "width": self.width, "step": self.step, "step_times_sigma1": self.step * p.sigma1,
             "max_iter": self.max_iter, "tol": self.tol, "seed": seed,
         }
-        cfg.update({f"init_{k}": v for k, v in self.init_options.items()})
+        init_opts = dict(self.init_options)
+        if self.init_name in INITIALIZERS and isinstance(self.init, str):
+            init_opts = {**INITIALIZERS[self.init_name].defaults, **init_opts}
+            if self.init_name == "ward-kolda" and init_opts.get("D") is None:
+                init_opts["D"] = float(init_opts["C"]) * float(init_opts["nu"]) / 9.0
+        cfg.update({f"init_{k}": v for k, v in init_opts.items()})
         cfg.update(self.algo_options)
         return cfg
 

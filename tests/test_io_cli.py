@@ -76,7 +76,10 @@ def test_cli_run_json_round_trip(tmp_path):
     doc = json.loads(out.read_text())
     p = agd.make_problem(60, 50, 3, 10.0, seed=0)
     assert doc["config"]["step"] == pytest.approx(9 / (4 * 8 * 0.5 * p.sigma1))
-    assert doc["config"]["width"] == 6 and doc["config"]["init"] == "ward-kolda" and doc["config"]["C"] if False else True
+    cfg = doc["config"]
+    assert cfg["width"] == 6 and cfg["init"] == "ward-kolda" and cfg["algorithm"] == "agd"
+    assert cfg["init_C"] == 8.0 and cfg["init_nu"] == 0.5 and cfg["init_D"] == pytest.approx(8 * 0.5 / 9)
+    assert cfg["max_iter"] == 10_000 and cfg["tol"] == 1e-10 and cfg["seed"] == 1 and cfg["problem_seed"] == 0
     assert doc["status"] == "converged" and doc["message"]
     assert doc["iterations"][0] == 0 and len(doc["iterations"]) == len(doc["error"]) == len(doc["sv_x"])
     assert all(len(row) == 6 for row in doc["sv_x"] + doc["sv_y"])
