@@ -1,0 +1,475 @@
+"""Parameter sweeps × Monte-Carlo trials, run serially or on Dask distributed.
+
+A sweep is a grid over a few settings (:data:`PARAMETERS`) times ``trials`` random
+initializations per grid cell. Trials are grouped into tasks of several trials (each piece of a
+cell is one stacked :func:`agdcore.solve_trials` call), never single iterations. Seeds are fixed by
+the plan, so the table is the same whatever the engine::
+
+    from agdcore.sweep import sweep
+    df = sweep({"width": [5, 10, 20], "kappa": [5, 10]}, trials=20, engine="serial")
+
+Trial seed = the first 63 bits of SHA-256(``"{seed}|{cell}|{trial}"``), where ``cell`` is the
+canonical text of the cell's swept settings (e.g. ``"kappa=10.0;width=5"``); the matrix A of a
+cell is :func:`agdcore.make_problem` of the cell's problem settings and ``problem_seed``.
+Pure: no streamlit. Dask is imported only when a Dask engine is used.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import logging
+import math
+import os
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_choice, check_float, check_int
+from .algorithms import ALGORITHMS, default_step
+from .initializers import INITIALIZERS
+from .problem import SPECTRA, make_problem
+
+MAX_CELLS = 10_000
+MAX_TRIALS = 10_000
+MAX_TOTAL_TRIALS = 1_000_000
+# name -> (kind, label); value ranges are in _RANGES and are checked before anything runs
+PARAMETERS = {
+    "width": ("int", "factor width d"),
+    "width_ratio": ("float", "width ratio d/r (d = round(ratio·r))"),
+    "kappa": ("float", "condition number κ"),
+    "step_mult": ("float", "step as a multiple of the theory default"),
+    "C": ("float", "Ward–Kolda C"),
+    "nu": ("float", "Ward–Kolda ν"),
+    "scale": ("float", "init scale (gaussian, nystrom)"),
+    "noise": ("float", "noise ‖N‖_F/‖A‖_F"),
+    "algorithm": ("choice", "algorithm"),
+    "init": ("choice", "initialization"),
+}
+BASE_DEFAULTS = {
+    "m": 100, "n": 100, "rank": 5, "kappa": 10.0, "spectrum": "geometric", "noise": 0.0,
+    "problem_seed": 0, "width": 10, "algorithm": "agd", "init": "ward-kolda", "step": None,
+    "step_mult": 1.0, "C": None, "D": None, "nu": None, "scale": None, "max_iter": 10_000, "tol": 1e-10,
+}
+OPTION_INITS = {"C": ("ward-kolda",), "D": ("ward-kolda",), "nu": ("ward-kolda",), "scale": ("gaussian", "nystrom")}
+OUTCOMES = ["seed", "iterations_to_tol", "final_error", "status", "seconds"]
+
+
+# ---------------------------------------------------------------------- grid and validation
+def parse_grid_arg(text: str) -> tuple[str, list]:
+    """``"kappa=5,10,20"`` -> ``("kappa", [5.0, 10.0, 20.0])`` (ValueError naming what is wrong)."""
+    name, sep, values = str(text).partition("=")
+    if not sep:
+        raise ValueError(f"grid entry {text!r} must look like NAME=V1,V2,... (e.g. kappa=5,10,20).")
+    name = name.strip()
+    return name, parse_values(name, values)
+
+
+def parse_values(name: str, values) -> list:
+    """Validate the values of one swept parameter (a list, or text like ``"5, 10, 20"``)."""
+    if name not in PARAMETERS:
+        raise ValueError(f"Unknown sweep parameter {name!r}; expected one of {', '.join(PARAMETERS)}.")
+    kind = PARAMETERS[name][0]
+    if isinstance(values, str):
+        values = [v for v in values.replace(";", ",").replace(" ", ",").split(",") if v.strip()]
+    values = list(np.atleast_1d(np.asarray(values, dtype=object))) if not isinstance(values, list) else values
+    if not values:
+        raise ValueError(f"grid parameter {name!r} has no values; give at least one (e.g. {name}=5,10).")
+    out = [_convert(name, kind, v) for v in values]
+    dup = sorted({str(v) for v in out if out.count(v) > 1})
+    if dup:
+        raise ValueError(f"grid parameter {name!r} lists {', '.join(dup)} more than once.")
+    return out
+
+
+def _convert(name: str, kind: str, v):
+    if kind == "choice":
+        return check_choice(str(v).strip(), name, ALGORITHMS if name == "algorithm" else INITIALIZERS)
+    try:
+        x = float(str(v).strip()) if isinstance(v, str) else float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"grid parameter {name!r}: {v!r} is not a number.") from None
+    if kind == "int":
+        if not math.isfinite(x) or not x.is_integer():
+            raise ValueError(f"grid parameter {name!r}: {v!r} is not an integer.")
+        return int(x)
+    return check_float(x, f"grid parameter {name!r}", **_RANGES.get(name, {}))
+
+
+_RANGES = {"width_ratio": {"lo": 0.0, "lo_open": True}, "kappa": {"lo": 1.0}, "noise": {"lo": 0.0, "hi": 10.0},
+           "step_mult": {"lo": 0.0, "lo_open": True}, "C": {"lo": 0.0, "lo_open": True},
+           "nu": {"lo": 0.0, "hi": 1.0, "lo_open": True}, "scale": {"lo": 0.0, "lo_open": True}}
+
+
+def resolve_base(base: dict | None) -> dict:
+    """Base settings (defaults overridden by ``base``), checked once."""
+    unknown = sorted(set(base or {}) - set(BASE_DEFAULTS))
+    if unknown:
+        raise ValueError(f"Unknown sweep setting(s) {unknown}; expected some of {', '.join(BASE_DEFAULTS)}.")
+    b = {**BASE_DEFAULTS, **(base or {})}
+    b["m"], b["n"] = check_int(b["m"], "m", 1), check_int(b["n"], "n", 1)
+    b["rank"] = check_int(b["rank"], "rank", 1, min(b["m"], b["n"]))
+    b["max_iter"] = check_int(b["max_iter"], "max_iter", 1, 10_000_000)
+    b["tol"] = check_float(b["tol"], "tol", 0.0)
+    b["problem_seed"] = check_int(b["problem_seed"], "problem_seed", 0)
+    check_choice(b["spectrum"], "spectrum", SPECTRA)
+    for name in ("kappa", "noise", "step_mult", "width", "algorithm", "init", "C", "nu", "scale"):
+        if b[name] is not None:
+            b[name] = parse_values(name, [b[name]])[0]
+    if b["step"] is not None:
+        b["step"] = check_float(b["step"], "step", 0.0, lo_open=True)
+    if b["D"] is not None:
+        b["D"] = check_float(b["D"], "D", 0.0)
+    return b
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """A validated sweep: cells (full settings), seeds, and the tasks that cover them."""
+
+    params: tuple
+    grid: dict
+    base: dict
+    cells: tuple            # per cell: dict of swept values
+    settings: tuple         # per cell: dict of every setting used
+    seeds: np.ndarray       # (n_cells, trials) int64
+    tasks: tuple            # each task: tuple of (cell index, tuple of trial indices)
+    trials: int
+    seed: int
+
+    @property
+    def n_trials(self) -> int:
+        return self.seeds.size
+
+
+def plan_sweep(grid: dict, trials: int = 10, *, base: dict | None = None, seed: int = 0,
+               task_size: int | None = None) -> SweepPlan:
+    """Validate everything and lay out cells, seeds and tasks; raises ValueError before anything runs."""
+    if not isinstance(grid, dict) or not grid:
+        raise ValueError("grid must be a non-empty mapping parameter -> values (e.g. {'kappa': [5, 10]}).")
+    trials = check_int(trials, "trials", 1, MAX_TRIALS)
+    seed = check_int(seed, "seed", 0)
+    values = {name: tuple(parse_values(name, v)) for name, v in grid.items()}
+    n_cells = math.prod(len(v) for v in values.values())
+    if n_cells > MAX_CELLS:
+        raise ValueError(f"the grid has {n_cells:,} cells; at most {MAX_CELLS:,} are allowed.")
+    if n_cells * trials > MAX_TOTAL_TRIALS:
+        raise ValueError(f"{n_cells:,} cells x {trials} trials is over the limit of {MAX_TOTAL_TRIALS:,} trials.")
+    if "width" in values and "width_ratio" in values:
+        raise ValueError("sweep either 'width' or 'width_ratio', not both.")
+    b = resolve_base(base)
+    if "step_mult" in values and b["step"] is not None:
+        raise ValueError("step_mult is swept, so no absolute step may be given (it scales the theory default).")
+    cells = tuple(dict(zip(values, combo)) for combo in itertools.product(*values.values()))
+    settings = tuple(_cell_settings(b, c, set(values)) for c in cells)
+    _check_options(b, settings, set(values))
+    keys = [";".join(f"{k}={c[k]!r}" for k in sorted(c)) for c in cells]
+    seeds = np.array([[trial_seed(seed, k, t) for t in range(trials)] for k in keys], dtype=np.int64)
+    size = task_size or int(np.clip(math.ceil(n_cells * trials / 32), 4, 16))
+    tasks = make_tasks(n_cells, trials, check_int(size, "task_size", 1, 1024))
+    return SweepPlan(tuple(values), values, b, cells, settings, seeds, tasks, trials, seed)
+
+
+def _cell_settings(b: dict, cell: dict, swept: set) -> dict:
+    s = {**b, **cell}
+    if "width_ratio" in cell:
+        s["width"] = max(1, int(round(cell["width_ratio"] * s["rank"])))
+    hi = min(s["m"], s["n"])
+    if not 1 <= s["width"] <= hi:
+        what = f"width_ratio {cell['width_ratio']:g} gives width {s['width']}" if "width_ratio" in cell else f"width {s['width']}"
+        raise ValueError(f"{what}; the width must be between 1 and min(m, n) = {hi}.")
+    for opt, inits in OPTION_INITS.items():
+        if s["init"] not in inits:
+            s[opt] = None if opt not in swept else s[opt]  # a base option applies only where its init uses it
+        elif s[opt] is None and opt != "D":
+            s[opt] = float(INITIALIZERS[s["init"]].defaults[opt])  # the table shows the value used
+    if s["init"] == "ward-kolda" and s["D"] is None:
+        s["D"] = s["C"] * s["nu"] / 9.0
+    return s
+
+
+def _check_options(b: dict, settings: tuple, swept: set) -> None:
+    for opt, inits in OPTION_INITS.items():
+        used = [s["init"] in inits for s in settings]
+        if (opt in swept and not all(used)) or (b[opt] is not None and not any(used)):
+            bad = sorted({s["init"] for s, u in zip(settings, used) if not u})
+            raise ValueError(f"{opt} applies only to init {' or '.join(inits)}, not to init {', '.join(bad)}.")
+
+
+def trial_seed(seed: int, cell_key: str, trial: int) -> int:
+    """Deterministic 63-bit seed of one trial from (base seed, cell, trial index)."""
+    digest = hashlib.sha256(f"{seed}|{cell_key}|{trial}".encode()).digest()
+    return int.from_bytes(digest[:8], "little") >> 1
+
+
+def make_tasks(n_cells: int, trials: int, size: int) -> tuple:
+    """Split each cell's trials into near-equal pieces of at most ``size`` and pack pieces into tasks."""
+    n_pieces = math.ceil(trials / size)
+    bounds = np.linspace(0, trials, n_pieces + 1).round().astype(int)
+    tasks, current, count = [], [], 0
+    for cell in range(n_cells):
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            current.append((cell, tuple(range(lo, hi))))
+            count += hi - lo
+            if count >= size:
+                tasks.append(tuple(current))
+                current, count = [], 0
+    if current:
+        tasks.append(tuple(current))
+    return tuple(tasks)
+
+
+# ---------------------------------------------------------------------- one task (runs on a worker)
+@functools.lru_cache(maxsize=4)
+def _problem(m, n, rank, kappa, spectrum, noise, problem_seed):
+    return make_problem(m, n, rank, kappa, spectrum, noise, problem_seed)
+
+
+def solve_piece(s: dict, seeds) -> dict:
+    """Run one cell's settings from the given seeds; returns per-trial outcome arrays."""
+    from .trials import solve_trials
+
+    p = _problem(s["m"], s["n"], s["rank"], s["kappa"], s["spectrum"], s["noise"], s["problem_seed"])
+    init_opts = {k: s[k] for k in ("C", "D", "nu") if s["init"] == "ward-kolda" and s[k] is not None}
+    opts = dict(init_opts)
+    if s["scale"] is not None and s["init"] in OPTION_INITS["scale"]:
+        opts["scale"] = s["scale"]
+    step = s["step"] if s["step"] is not None else s["step_mult"] * default_step(s["algorithm"], s["init"], p.sigma1, init_opts)
+    r = solve_trials(p, seeds=seeds, algorithm=s["algorithm"], init=s["init"], width=s["width"], step=step,
+                     max_iter=s["max_iter"], tol=s["tol"], chunk=min(len(seeds), 16), **opts)
+    return {"step": float(r.config["step"]), "iterations_to_tol": r.iterations_to_tol, "final_error": r.final_error,
+            "status": np.asarray(r.status, dtype=str), "seconds": r.seconds}
+
+
+def run_task(pieces: list) -> list:
+    """Worker entry point: ``pieces`` = [(cell, trial indices, settings, seeds)]; BLAS on one thread."""
+    from threadpoolctl import threadpool_limits
+
+    out = []
+    with threadpool_limits(limits=1):
+        for cell, trials, settings, seeds in pieces:
+            out.append((cell, trials, solve_piece(settings, list(seeds))))
+    return out
+
+
+# ---------------------------------------------------------------------- execution
+def iter_sweep(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: str | None = None):
+    """Yield ``(cell, trials, outcomes)`` as tasks finish; outstanding Dask tasks are cancelled on exit.
+
+    Closing the generator early (``break``, an exception, a Streamlit rerun) cancels every task
+    that has not finished, in a ``finally`` clause.
+    """
+    check_choice(engine, "engine", ("dask", "serial"))
+    payloads = [[(c, t, plan.settings[c], plan.seeds[c, list(t)].tolist()) for c, t in task] for task in plan.tasks]
+    if engine == "serial":
+        for pieces in payloads:
+            yield from run_task(pieces)
+        return
+    from distributed import as_completed
+
+    client = client or get_client(scheduler)
+    token = uuid.uuid4().hex[:10]
+    futures = [client.submit(run_task, pieces, key=f"agd-sweep-{token}-{i:06d}", pure=False,
+                             priority=_priority(plan, pieces)) for i, pieces in enumerate(payloads)]
+    try:
+        for fut in as_completed(futures, loop=client.loop):
+            try:
+                yield from fut.result()
+            except ModuleNotFoundError as exc:
+                raise RuntimeError(f"a Dask worker cannot import {exc.name!r}: install agdcore on every "
+                                   "worker machine (pip install -e .).") from None
+    finally:
+        client.cancel(futures, force=True)
+
+
+def _priority(plan: SweepPlan, pieces) -> int:
+    """Expected cost (κ²/step multiple): the slow cells start first so they do not straggle at the end."""
+    s = plan.settings[pieces[0][0]]
+    return int(min(1e9, s["kappa"] ** 2 / max(s["step_mult"], 1e-6)))
+
+
+def sweep(grid: dict, trials: int = 10, *, base: dict | None = None, seed: int = 0, engine: str = "dask",
+          client=None, scheduler: str | None = None, task_size: int | None = None, callback=None) -> pd.DataFrame:
+    """Run a grid × ``trials`` sweep and return a tidy table, one row per trial.
+
+    Parameters
+    ----------
+    grid : dict
+        Parameter -> values, parameters from :data:`PARAMETERS` (values may be text "5,10,20").
+    trials : int
+        Random initializations per cell (1 to 10,000).
+    base : dict, optional
+        Fixed settings (:data:`BASE_DEFAULTS` keys: problem size, rank, κ, solver, tol, ...).
+    seed : int
+        Base seed; trial seeds are derived from (seed, cell, trial) (see the module docstring).
+    engine : {"dask", "serial"}
+        "dask" uses ``client``, else the scheduler at ``scheduler`` or $AGDCORE_DASK_SCHEDULER, else
+        the embedded local cluster; "serial" runs here (tests, tiny sweeps). Same seeds -> same table.
+    callback : callable, optional
+        ``callback(n_done, n_total)`` in trials after each task; returning True stops the sweep
+        (outstanding tasks are cancelled) and the partial table is returned with ``attrs["complete"]`` False.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cell, trial``, the swept parameters, every other setting, ``step`` (η used),
+        then ``seed, iterations_to_tol`` (NaN = tol not reached), ``final_error, status, seconds``.
+    """
+    plan = plan_sweep(grid, trials, base=base, seed=seed, task_size=task_size)
+    return run_plan(plan, engine=engine, client=client, scheduler=scheduler, callback=callback)
+
+
+def run_plan(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: str | None = None,
+             callback=None) -> pd.DataFrame:
+    """Execute a :func:`plan_sweep` plan (see :func:`sweep`); ``attrs["seconds"]`` excludes cluster start."""
+    check_choice(engine, "engine", ("dask", "serial"))
+    if engine == "dask" and client is None:
+        client = get_client(scheduler)
+    t0 = time.perf_counter()
+    parts, done, stopped = [], 0, False
+    gen = iter_sweep(plan, engine=engine, client=client)
+    try:
+        for cell, trial_idx, out in gen:
+            parts.append((cell, trial_idx, out))
+            done += len(trial_idx)
+            if callback is not None and callback(done, plan.n_trials) and done < plan.n_trials:
+                stopped = True
+                break
+    finally:
+        gen.close()
+    df = to_table(plan, parts)
+    df.attrs.update(swept=list(plan.params), grid={k: list(v) for k, v in plan.grid.items()}, trials=plan.trials,
+                    seed=plan.seed, base=dict(plan.base), complete=not stopped and len(df) == plan.n_trials,
+                    engine="serial" if engine == "serial" else engine_info(client),
+                    seconds=time.perf_counter() - t0)
+    return df
+
+
+def to_table(plan: SweepPlan, parts: list) -> pd.DataFrame:
+    """Tidy rows from finished pieces, ordered by (cell, trial)."""
+    rows = []
+    for cell, trial_idx, out in parts:
+        s = plan.settings[cell]
+        for j, k in enumerate(trial_idx):
+            row = {"cell": cell, "trial": k, **{p: plan.cells[cell][p] for p in plan.params}}
+            row.update({key: np.nan if s[key] is None else s[key] for key in BASE_DEFAULTS
+                        if key not in plan.params and key != "step"})
+            row.update(width=s["width"], step=out["step"], seed=int(plan.seeds[cell, k]))
+            its = out["iterations_to_tol"][j]
+            row.update(iterations_to_tol=float(its), final_error=float(out["final_error"][j]),
+                       status=str(out["status"][j]), seconds=float(out["seconds"][j]))
+            rows.append(row)
+    cols = ["cell", "trial", *plan.params]
+    df = pd.DataFrame(rows) if rows else pd.DataFrame(columns=cols + [k for k in BASE_DEFAULTS if k not in cols] + OUTCOMES)
+    order = cols + [c for c in df.columns if c not in cols and c not in OUTCOMES] + OUTCOMES
+    return df[order].sort_values(["cell", "trial"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------- Dask clients
+_CLIENTS: dict = {}   # "local" or address -> {"client", "cluster"}: the lazy, reused singletons
+_LOCK = threading.Lock()
+_ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?[^\s/:]+:\d{1,5}")
+
+
+def scheduler_address(scheduler: str | None = None) -> str | None:
+    """The scheduler to use: ``scheduler``, else $AGDCORE_DASK_SCHEDULER, else None (local cluster)."""
+    addr = (scheduler or os.environ.get("AGDCORE_DASK_SCHEDULER") or "").strip()
+    if not addr:
+        return None
+    if not _ADDRESS.fullmatch(addr):
+        raise ValueError(f"scheduler address {addr!r} must look like tcp://HOST:PORT (e.g. tcp://127.0.0.1:8786).")
+    return addr
+
+
+def get_client(scheduler: str | None = None, *, timeout: float = 5.0):
+    """A running Dask client: to ``scheduler`` (or $AGDCORE_DASK_SCHEDULER), else the local cluster.
+
+    The local cluster is started on first use (one single-threaded worker process per core, on
+    127.0.0.1, no dashboard) and reused. An unreachable scheduler raises ConnectionError after
+    ``timeout`` seconds.
+    """
+    addr = scheduler_address(scheduler)
+    with _LOCK:
+        entry = _CLIENTS.get(addr or "local")
+        if entry is None or entry["client"].status != "running":
+            entry = _connect(addr, timeout) if addr else _start_local()
+            _CLIENTS[addr or "local"] = entry
+        return entry["client"]
+
+
+def _start_local() -> dict:
+    from distributed import Client, LocalCluster
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    client = Client(cluster, set_as_default=False)
+    client.run(_warm)
+    return {"client": client, "cluster": cluster}
+
+
+def _warm() -> None:
+    """Import the solver on a worker before the first task (part of the cluster start-up)."""
+    from . import trials  # noqa: F401
+
+
+def _connect(addr: str, timeout: float) -> dict:
+    from distributed import Client
+
+    hint = "Is `dask scheduler` running there? Check the address, or unset AGDCORE_DASK_SCHEDULER."
+    try:
+        client = Client(addr, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError):
+        raise ConnectionError(f"could not reach the Dask scheduler at {addr} within {timeout:g} s. {hint}") from None
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except (OSError, TimeoutError):
+        client.close()
+        raise ConnectionError(f"the Dask scheduler at {addr} has no workers; start some with "
+                              f"`dask worker {addr} --nthreads 1`.") from None
+    return {"client": client, "cluster": None}
+
+
+def engine_info(client) -> str:
+    """One line describing where a sweep runs, e.g. "local Dask cluster, 2 workers (127.0.0.1)"."""
+    info = client.scheduler_info()
+    n = len(info.get("workers", {}))
+    local = any(e["client"] is client and e["cluster"] is not None for e in _CLIENTS.values())
+    where = "local Dask cluster" if local else f"Dask scheduler {info.get('address', '?')}"
+    return f"{where}, {n} worker{'s' if n != 1 else ''}"
+
+
+def close_clients() -> None:
+    """Close every cached client and the local cluster (tests, benchmarks, end of the CLI)."""
+    with _LOCK:
+        for entry in _CLIENTS.values():
+            entry["client"].close()
+            if entry["cluster"] is not None:
+                entry["cluster"].close()
+        _CLIENTS.clear()
+
+
+# ---------------------------------------------------------------------- summaries
+def summarize(df: pd.DataFrame, by: list | None = None) -> pd.DataFrame:
+    """Per cell: trials, failures (tol not reached within max_iter), and quartiles of iterations to tol.
+
+    Failures count as "never" (+inf) in the quartiles, so a median is finite only while fewer
+    than half of the trials failed.
+    """
+    by = list(by if by is not None else df.attrs.get("swept", []))
+    rows = []
+    for key, g in df.groupby(by, sort=False) if by else [((), df)]:
+        its = g["iterations_to_tol"].to_numpy(float)
+        ok = np.isfinite(its)
+        with np.errstate(invalid="ignore"):
+            q = np.nan_to_num(np.quantile(np.where(ok, its, np.inf), [0.25, 0.5, 0.75]), nan=np.inf)
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(by, key)), "trials": len(g), "failures": int((~ok).sum()),
+                     "failure_rate": float((~ok).mean()), "q25": q[0], "median": q[1], "q75": q[2],
+                     **{c: g[c].iloc[0] for c in ("width", "rank") if c in g and c not in by}})
+    return pd.DataFrame(rows)
