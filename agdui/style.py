@@ -1,0 +1,72 @@
+"""Shared look of the pages: chart display, status messages, small CSS for projector readability.
+
+Figures come from :mod:`agdcore.plots` (pure Plotly, already styled); show them with
+:func:`show_chart` so every page uses the same Plotly config and Streamlit options.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},   # crisp PNGs for slides
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}
+
+_CSS = """
+<style>
+/* projector: larger metric values and labels, readable captions */
+[data-testid="stMetricValue"] { font-size: 1.9rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.02rem; }
+[data-testid="stCaptionContainer"] { font-size: 0.98rem; color: #333; }
+</style>
+"""
+
+
+def apply_style() -> None:
+    """Inject the small shared CSS (call once near the top of a page)."""
+    st.html(_CSS)
+
+
+def show_chart(fig, key: str, container=None) -> None:
+    """Display a Plotly figure full-width with the shared config (``theme=None`` keeps our styling).
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+    key : str
+        Unique element key (use a fresh key per live redraw, a stable one for the final chart).
+    container : DeltaGenerator, optional
+        Placeholder or column to draw into (default: the current container).
+    """
+    target = container if container is not None else st
+    target.plotly_chart(fig, width="stretch", key=key, theme=None, config=PLOTLY_CONFIG)
+
+
+def status_message(result, container=None) -> None:
+    """Show how a run ended: success (converged), info (max_iter / stopped), warning (diverged)."""
+    c = container if container is not None else st
+    status = getattr(result, "status", None)
+    msg = getattr(result, "message", "")
+    if status == "converged":
+        c.success(msg, icon=":material/check_circle:")
+    elif status == "diverged":
+        c.warning(msg, icon=":material/warning:")
+    elif status == "stopped":
+        c.info(msg, icon=":material/stop_circle:")
+    else:
+        c.info(msg, icon=":material/info:")
+
+
+def check_row(ok: bool, name: str, detail: str) -> str:
+    """Markdown for one assumption: green tick or red cross, the name, and the reason."""
+    mark = ":green[**✔**]" if ok else ":red[**✘**]"
+    colour = "green" if ok else "red"
+    return f"{mark} :{colour}[**{md_escape(name)}**] — {md_escape(detail)}"
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown/LaTeX-active characters in plain text shown with st.markdown."""
+    for ch in ("\\", "*", "_", "$", "[", "]", "`", "~"):
+        text = str(text).replace(ch, "\\" + ch)
+    return text
