@@ -325,13 +325,18 @@ def sweep(grid: dict, trials: int = 10, *, base: dict | None = None, seed: int =
 
 
 def run_plan(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: str | None = None,
-             callback=None) -> pd.DataFrame:
-    """Execute a :func:`plan_sweep` plan (see :func:`sweep`); ``attrs["seconds"]`` excludes cluster start."""
+             callback=None, parts: list | None = None) -> pd.DataFrame:
+    """Execute a :func:`plan_sweep` plan (see :func:`sweep`); ``attrs["seconds"]`` excludes cluster start.
+
+    ``parts``, if given, is a list that collects the finished pieces as they arrive, so a caller
+    that is interrupted (e.g. a Streamlit rerun) keeps them: ``to_table(plan, parts)``.
+    """
     check_choice(engine, "engine", ("dask", "serial"))
     if engine == "dask" and client is None:
         client = get_client(scheduler)
     t0 = time.perf_counter()
-    parts, done, stopped = [], 0, False
+    parts = [] if parts is None else parts
+    done, stopped = 0, False
     gen = iter_sweep(plan, engine=engine, client=client)
     try:
         for cell, trial_idx, out in gen:
@@ -407,7 +412,8 @@ def _start_local() -> dict:
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=None, silence_logs=logging.ERROR,  # the scheduler's health/metrics
+                           scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})  # port: any free
     client = Client(cluster, set_as_default=False)
     client.run(_warm)
     return {"client": client, "cluster": cluster}
@@ -467,7 +473,7 @@ def summarize(df: pd.DataFrame, by: list | None = None) -> pd.DataFrame:
         its = g["iterations_to_tol"].to_numpy(float)
         ok = np.isfinite(its)
         with np.errstate(invalid="ignore"):
-            q = np.nan_to_num(np.quantile(np.where(ok, its, np.inf), [0.25, 0.5, 0.75]), nan=np.inf)
+            q = np.nan_to_num(np.quantile(np.where(ok, its, np.inf), [0.25, 0.5, 0.75]), nan=np.inf, posinf=np.inf)
         key = key if isinstance(key, tuple) else (key,)
         rows.append({**dict(zip(by, key)), "trials": len(g), "failures": int((~ok).sum()),
                      "failure_rate": float((~ok).mean()), "q25": q[0], "median": q[1], "q75": q[2],
