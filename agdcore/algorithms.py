@@ -30,7 +30,10 @@ def _inner(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 @dataclass
 class StepContext:
-    """What a step rule may read: the target, its transpose, ‖A‖², η, options and per-trial state."""
+    """What a step rule may read: the target, its transpose, ‖A‖², η, options and per-trial state.
+
+    ``block`` > 0 switches the two products to one fused pass over row blocks of that many rows.
+    """
 
     A: np.ndarray
     At: np.ndarray
@@ -38,6 +41,49 @@ class StepContext:
     step: float
     options: dict
     state: dict = field(default_factory=dict)
+    block: int = 0
+
+
+def block_rows(A: np.ndarray) -> int:
+    """Row-block size for the fused pass (0 = two plain products).
+
+    One block of A should stay in the 1 MiB L2 cache while both of its products are formed, which
+    halves the memory traffic of an iteration; below ~2 MB of A the plain products win. Measured
+    on this project's machine (1 BLAS thread): 16 rows are at or near the best for n ≥ 2000
+    (2000–5000 columns, d = 10–20), wider blocks for narrower A. The rule is deterministic on
+    purpose: the block size changes the summation order, so it must not depend on timings.
+    """
+    if A.nbytes < 2e6:
+        return 0
+    return 16 if A.shape[1] >= 1500 else 64
+
+
+def products(ctx: StepContext, X, Y, M=None):
+    """(AY, X', AᵀX') with X' = X M + η AY (or X' = X when M is None), in one pass over A if possible.
+
+    X' is row-local in X and AY, so for each row block A_b the products A_b Y and A_bᵀ X'_b are
+    formed while A_b is in cache: A is read once per call instead of twice (same result).
+    """
+    eta, A = ctx.step, ctx.A
+    if not ctx.block:
+        AY = A @ Y
+        Xn = X if M is None else X @ M + eta * AY
+        return AY, Xn, ctx.At @ Xn
+    AY = np.empty(X.shape)
+    Xn = X if M is None else np.empty(X.shape)
+    AtX = np.zeros(Y.shape)
+    b = ctx.block
+    for i in range(0, A.shape[0], b):
+        Ab = A[i:i + b]
+        ay = Ab @ Y
+        AY[..., i:i + b, :] = ay
+        if M is None:
+            xb = X[..., i:i + b, :]
+        else:
+            xb = X[..., i:i + b, :] @ M + eta * ay
+            Xn[..., i:i + b, :] = xb
+        AtX += Ab.T @ xb
+    return AY, Xn, AtX
 
 
 def _cheap(ctx, X, AY, H, G):
@@ -47,16 +93,14 @@ def _cheap(ctx, X, AY, H, G):
 def agd_step(ctx: StepContext, X, Y, H):
     """Alternating GD (Ward & Kolda): X first, then Y with the new X.
 
-    X⁺ = X − η (X Yᵀ − A) Y,   Y⁺ = Y − η (X⁺ Yᵀ − A)ᵀ X⁺.
+    X⁺ = X − η (X Yᵀ − A) Y = X (I − η YᵀY) + η A Y,   Y⁺ = Y − η (X⁺ Yᵀ − A)ᵀ X⁺.
     """
     eta = ctx.step
     if H is None:
         H = _T(X) @ X
-    AY = ctx.A @ Y
     G = _T(Y) @ Y
+    AY, Xn, AtX = products(ctx, X, Y, np.eye(G.shape[-1]) - eta * G)
     s = _cheap(ctx, X, AY, H, G)
-    Xn = X - eta * (X @ G - AY)
-    AtX = ctx.At @ Xn
     Hn = _T(Xn) @ Xn
     Yn = Y - eta * (Y @ Hn - AtX)
     return Xn, Yn, Hn, s, (G, Hn)
@@ -67,8 +111,7 @@ def gd_step(ctx: StepContext, X, Y, H):
     eta = ctx.step
     if H is None:
         H = _T(X) @ X
-    AY = ctx.A @ Y
-    AtX = ctx.At @ X
+    AY, _, AtX = products(ctx, X, Y)
     G = _T(Y) @ Y
     s = _cheap(ctx, X, AY, H, G)
     Xn = X - eta * (X @ G - AY)
@@ -89,8 +132,7 @@ def _scaled(ctx, X, Y, H, lam):
     eta = ctx.step
     if H is None:
         H = _T(X) @ X
-    AY = ctx.A @ Y
-    AtX = ctx.At @ X
+    AY, _, AtX = products(ctx, X, Y)
     G = _T(Y) @ Y
     s = _cheap(ctx, X, AY, H, G)
     if callable(lam):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_choice, check_float, check_int, check_memory
-from .algorithms import ALGORITHMS, StepContext, default_step
+from .algorithms import ALGORITHMS, StepContext, block_rows, default_step
 from .initializers import INITIALIZERS, resolve_init
 from .problem import Problem, exact_sq_residual
 from .result import Progress, Result
@@ -133,8 +133,8 @@ def run_batch(spec: RunSpec, X: np.ndarray, Y: np.ndarray, states: dict, *, reco
     """Iterate B stacked trials until each converges, diverges, is stopped or reaches max_iter."""
     p = spec.problem
     A = p.A
-    At = np.ascontiguousarray(A.T) if A.nbytes > 16e6 else A.T
-    ctx = StepContext(A, At, p.norm2, spec.step, spec.algo_options, dict(states))
+    At = A.T  # the fused pass (large A) reads A row-blockwise; no transposed copy needed
+    ctx = StepContext(A, At, p.norm2, spec.step, spec.algo_options, dict(states), block_rows(A))
     step_fn = ALGORITHMS[spec.algorithm].step
     B = X.shape[0]
     max_iter, tol, floor, norm2 = spec.max_iter, spec.tol, p.floor(spec.width), p.norm2
@@ -152,13 +152,13 @@ def run_batch(spec: RunSpec, X: np.ndarray, Y: np.ndarray, states: dict, *, reco
     last_cb = time.perf_counter()
     t0 = last_cb
 
-    def finish(mask, t, label, Xc, Yc):
+    def finish(mask, t, label, Xc, Yc, exact_done=False):
         idx = active[mask]
         stop[idx] = t
         status[idx] = label
         Xf[idx], Yf[idx] = Xc[mask], Yc[mask]
         for j, i in zip(np.nonzero(mask)[0], idx):  # final value: exact whenever finite
-            if np.isfinite(errors[i, t]) or label != "diverged":
+            if not exact_done and (np.isfinite(errors[i, t]) or label != "diverged"):
                 if np.all(np.isfinite(Xc[j])) and np.all(np.isfinite(Yc[j])):
                     errors[i, t] = exact_sq_residual(A, Xc[j], Yc[j]) / norm2
         if record and mask.any() and (not rec_index or rec_index[-1] != t):
@@ -178,8 +178,7 @@ def run_batch(spec: RunSpec, X: np.ndarray, Y: np.ndarray, states: dict, *, reco
                 e = np.array([exact_sq_residual(A, X[j], Y[j]) / norm2 for j in range(len(active))])
                 errors[active, t] = e
                 conv = np.isfinite(e) & (e - floor <= tol)
-                status[active[conv]] = "converged"
-                finish(np.ones(len(active), bool), t, "max_iter", X, Y)
+                finish(np.ones(len(active), bool), t, "max_iter", X, Y, exact_done=True)
                 status[active[conv]] = "converged"
                 break
             try:

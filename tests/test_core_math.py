@@ -241,3 +241,33 @@ def test_noisy_problem_ends_at_eckart_young_floor():
     chk = {c["name"]: c["ok"] for c in r.bounds["checks"]}
     assert chk["A exactly rank r"] is False
 
+
+
+@pytest.mark.parametrize("name", DISCRETE)
+@pytest.mark.parametrize("B", [1, 3])
+def test_fused_row_block_pass_gives_the_same_step(small_problem, name, B):
+    """The one-pass blocked products (used for large A) reproduce the plain two-product step."""
+    rng = np.random.default_rng(5)
+    ctx, _ = _ctx(small_problem, name, 0.05, rng)
+    if ctx.state:
+        ctx.state = {k: np.repeat(v, B, axis=0) for k, v in ctx.state.items()}
+    X = 0.5 * rng.standard_normal((B, 30, 4))
+    Y = 0.5 * rng.standard_normal((B, 24, 4))
+    plain = ALGORITHMS[name].step(ctx, X, Y, None)
+    ctx.block = 7  # 30 rows -> blocks of 7, 7, 7, 7, 2
+    fused = ALGORITHMS[name].step(ctx, X, Y, None)
+    for a, b in zip(plain[:2] + (plain[3],), fused[:2] + (fused[3],)):
+        np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-13)
+
+
+def test_large_problem_uses_the_fused_pass_and_matches_naive():
+    from agdcore.algorithms import block_rows
+
+    p = agd.make_problem(700, 600, 4, 5.0, seed=0)
+    assert block_rows(p.A) > 0
+    r = agd.solve(p, width=6, max_iter=5, tol=0, seed=2, theory=False)
+    X, Y = agd.INITIALIZERS["ward-kolda"].fn(p, 6, r.config["step"], np.random.default_rng(2))
+    for _ in range(5):
+        X, Y = naive_step("agd", p.A, X, Y, r.config["step"], {}, {})
+    np.testing.assert_allclose(r.X, X, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(r.Y, Y, rtol=1e-9, atol=1e-12)
