@@ -102,6 +102,17 @@ def paper_T_shape(kappa: float, d: int, r: int, eps: float, C: float = 1.0) -> f
     return C * overparam_factor(d, r) * kappa ** 2 * math.log(1.0 / eps)
 
 
+def jcd_T_shape(kappa: float, eps: float, C: float = 1.0) -> float:
+    """C·κ³·log(1/ε): GD from a small random init (Jiang, Chen & Ding 2022, as quoted by Ward & Kolda)."""
+    return C * kappa ** 3 * math.log(1.0 / eps)
+
+
+def ye_du_flow_T_shape(sigma_d: float, d: int, init_scale: float, delta: float, C1: float = 1.0,
+                       C2: float = 1.0) -> float:
+    """(C1/σ_d) ln(d σ_d/ε) + (C2/σ_d) ln(σ_d/δ): Ye & Du's gradient-flow time (Cor. 1.2), constants unstated."""
+    return C1 / sigma_d * math.log(d * sigma_d / init_scale) + C2 / sigma_d * math.log(sigma_d / delta)
+
+
 def certificate(a0: float, b0: float, y0: float, F0: float, theta: float = 0.5) -> tuple[bool, float]:
     """Derived sufficient condition (theory.md Theorem D4, NOT the paper's statement).
 

@@ -75,3 +75,13 @@ def test_theory_report_checks():
     assert g.bounds["rho"] is None and g.bounds["T_a_priori"] is None
     big = agd.solve(p, step=2 * r.config["step"], max_iter=10)
     assert not {c["name"]: c["ok"] for c in big.bounds["checks"]}["step within the stated range"]
+
+
+def test_complexity_shapes_scale_as_stated():
+    """κ² (Ward & Kolda) against κ³ (JCD22): doubling κ multiplies the shapes by 4 and 8."""
+    a = bounds.paper_T_shape(10.0, 10, 5, 1e-10)
+    assert bounds.paper_T_shape(20.0, 10, 5, 1e-10) == pytest.approx(4 * a)
+    assert a == pytest.approx(bounds.overparam_factor(10, 5) * 100 * math.log(1e10))
+    assert bounds.jcd_T_shape(20.0, 1e-10) == pytest.approx(8 * bounds.jcd_T_shape(10.0, 1e-10))
+    # Ye & Du flow shape with unit constants: theory.md Part II quotes 410.7 for its test problem
+    assert bounds.ye_du_flow_T_shape(0.1, 5, 1e-3, 0.5 * (1e-8 * 1.207) ** 2) == pytest.approx(410.7, rel=2e-3)
