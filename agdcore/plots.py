@@ -22,6 +22,7 @@ Public builders (signatures are stable; other pages import them):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -57,7 +58,8 @@ _STYLE = {
 
 # ---------------------------------------------------------------------- shared helpers
 def style_figure(fig: go.Figure, *, title: str, x_title: str, y_title: str, log_y: bool = True,
-                 log_x: bool = False, height: int = 460, legend_below: bool = True) -> go.Figure:
+                 log_x: bool = False, height: int = 460, legend_below: bool = True,
+                 subtitle: str | None = None) -> go.Figure:
     """Apply the house style: large fonts, white background, light grid, legend under the plot.
 
     Parameters
@@ -72,18 +74,45 @@ def style_figure(fig: go.Figure, *, title: str, x_title: str, y_title: str, log_
         Height in pixels.
     legend_below : bool
         Put the legend in rows under the plot so that it never covers data.
+    subtitle : str, optional
+        A note under the title (e.g. where round-off values went), never over the data.
     """
     axis = dict(showgrid=True, gridcolor="#e3e3e3", zeroline=False, linecolor="#444", mirror=True,
                 ticks="outside", tickfont=dict(size=15), title_font=dict(size=17), exponentformat="power")
     fig.update_layout(
-        template="plotly_white", font=FONT, height=height, title=dict(text=title, font=dict(size=20), x=0.01),
-        margin=dict(l=80, r=24, t=56, b=40), hovermode="closest", hoverlabel=dict(font_size=15),
+        template="plotly_white", font=FONT, height=height,
+        title=dict(text=html(title), font=dict(size=20), x=0.01,
+                   subtitle=dict(text=html(subtitle or ""), font=dict(size=15, color="#333"))),
+        margin=dict(l=80, r=24, t=84 if subtitle else 56, b=40), hovermode="closest", hoverlabel=dict(font_size=15),
         legend=dict(font=dict(size=15), orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left")
         if legend_below else dict(font=dict(size=15)),
     )
-    fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear", **axis)
-    fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear", **axis)
+    for trace in fig.data:
+        if trace.name and "<sub>" not in trace.name:
+            trace.name = html(trace.name)
+    fig.update_xaxes(title_text=html(x_title), type="log" if log_x else "linear", **axis)
+    fig.update_yaxes(title_text=html(y_title), type="log" if log_y else "linear", **axis)
     return fig
+
+
+def set_log_range(fig: go.Figure, rng: list[float] | None, axis: str = "y") -> None:
+    """Set a log-axis range; narrow ranges get ticks at 1, 2, 5 only (no crowded 2…9 labels)."""
+    if rng is None:
+        return
+    upd = dict(range=rng)
+    if rng[1] - rng[0] < 2.5:  # label 1-2-5 ticks with their full value (Plotly's "D2" would print "5" for 0.5)
+        vals = [m * 10.0 ** k for k in range(math.floor(rng[0]) - 1, math.ceil(rng[1]) + 1) for m in (1, 2, 5)]
+        vals = [v for v in vals if rng[0] <= math.log10(v) <= rng[1]]
+        upd.update(tickmode="array", tickvals=vals, ticktext=[_sci(v) for v in vals])
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
+
+
+def html(text: str) -> str:
+    """Turn TeX-ish sub/superscripts (``e_t``, ``σ_{r+1}``, ``X^T``) into Plotly's <sub>/<sup> HTML."""
+    text = str(text).replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"_\{([^}]*)\}", r"<sub>\1</sub>", text)
+    text = re.sub(r"\^\{([^}]*)\}", r"<sup>\1</sup>", text)
+    return re.sub(r"(?<=[A-Za-zα-ωσ‖)\]])_([A-Za-z0-9])(?![A-Za-z0-9])", r"<sub>\1</sub>", text)
 
 
 def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
@@ -130,7 +159,7 @@ def _label(result, key: str, fallback: str) -> str:
 
 
 def _hover(name: str, formula: str, x_label: str) -> str:
-    return f"<b>{name}</b><br>{formula}<br>{x_label} = %{{x:.4g}}<br>value = %{{y:.3e}}<extra></extra>"
+    return f"<b>{html(name)}</b><br>{html(formula)}<br>{x_label} = %{{x:.4g}}<br>value = %{{y:.3e}}<extra></extra>"
 
 
 # ---------------------------------------------------------------------- loss curve + overlays
@@ -232,7 +261,7 @@ def loss_figure(result, *, overlays: Sequence[str] = OVERLAYS, title: str | None
         if c["key"] in ("floor", "tol"):
             extra.extend(c["y"])
     style_figure(fig, title=title or "Relative error e_t", x_title=x_label,
-                 y_title="e_t = ‖A − XₜYₜᵀ‖²_F / ‖A‖²_F", height=height)
+                 y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²", height=height)
     yr = log_range(np.concatenate([err[np.isfinite(err)], np.asarray(extra, dtype=float)]))
     if yr is not None:
         fig.update_yaxes(range=yr)
@@ -275,24 +304,24 @@ def split_roundoff(sv: np.ndarray, rel: float = ROUNDOFF) -> tuple[np.ndarray, n
     return ~small, small
 
 
-def _roundoff_note(fig: go.Figure, sv: np.ndarray, small: np.ndarray, what: str) -> None:
+def roundoff_note(sv: np.ndarray, small: np.ndarray, what: str) -> str | None:
+    """Text saying which singular values are at round-off level (None when there are none)."""
     if not small.any():
-        return
+        return None
     ids = np.nonzero(small)[0] + 1
     vals = positive(sv[:, small])
     level = float(np.nanmax(vals)) if np.isfinite(vals).any() else 0.0
-    span = f"σ_{ids[0]}…σ_{ids[-1]}" if len(ids) > 1 else f"σ_{ids[0]}"
-    text = (f"{span}({what}) stay at round-off level (≤ {_sci(level)}), below this axis" if level > 0
-            else f"{span}({what}) are exactly 0")
-    fig.add_annotation(text=text, xref="paper", yref="paper", x=0.99, y=0.02, xanchor="right", yanchor="bottom",
-                       showarrow=False, font=dict(size=15, color="#333"), bgcolor="rgba(255,255,255,0.85)")
+    span = f"σ_{{{ids[0]}}}…σ_{{{ids[-1]}}}" if len(ids) > 1 else f"σ_{{{ids[0]}}}"
+    if level == 0:
+        return f"{span}({what}) are exactly 0 (not drawn on a log axis)"
+    return f"{span}({what}) stay at round-off level (≤ {_sci(level)}), below the axis"
 
 
-def singular_values_figure(result, factor: str = "Y", *, height: int = 460) -> go.Figure:
+def singular_values_figure(result, factor: str = "Y", *, height: int = 480) -> go.Figure:
     """All d singular values of Y_t (``factor="Y"``) or X_t against iterations, log y.
 
     Singular values that stay at round-off level (e.g. the d − r zero directions of X_t for the
-    Ward–Kolda init) do not set the y-range; an annotation says where they are, so the top r stay
+    Ward–Kolda init) do not set the y-range; the subtitle says where they are, so the top r stay
     readable.
     """
     if factor not in ("X", "Y"):
@@ -304,19 +333,17 @@ def singular_values_figure(result, factor: str = "Y", *, height: int = 460) -> g
     colors = index_colors(max(d, 1))
     keep, small = split_roundoff(sv) if d else (np.zeros(0, bool), np.zeros(0, bool))
     for i in range(d):
-        name = f"σ_{i + 1}({factor}_t)"
+        name = f"σ_{{{i + 1}}}"
         fig.add_trace(go.Scatter(x=t, y=positive(sv[:, i]), mode="lines", name=name,
-                                 line=dict(color=colors[i], width=2.5), legendgroup="small" if small[i] else "main",
-                                 hovertemplate=_hover(name, f"i-th singular value of {factor}_t", result.x_label)))
+                                 line=dict(color=colors[i], width=2.5),
+                                 hovertemplate=_hover(f"σ_{{{i + 1}}}({factor}_t)", f"singular value {i + 1} of "
+                                                      f"{factor}_t", result.x_label)))
+    note = roundoff_note(sv, small, f"{factor}_t") if d else None
     style_figure(fig, title=f"Singular values of {factor}_t (all d = {d})", x_title=result.x_label,
-                 y_title=f"σ_i({factor}_t)", height=height, legend_below=False)
-    fig.update_layout(showlegend=d <= 12, legend=dict(orientation="v", y=1, yanchor="top", x=1.01, xanchor="left"))
+                 y_title=f"σ_i({factor}_t)", height=height, subtitle=note)
+    fig.update_layout(showlegend=d <= 20, legend=dict(y=-0.22))
     if d and keep.any():
-        yr = log_range(sv[:, keep])
-        if yr is not None:
-            fig.update_yaxes(range=yr)
-    if d:
-        _roundoff_note(fig, sv, small, f"{factor}_t")
+        set_log_range(fig, log_range(sv[:, keep]))
     return fig
 
 
@@ -329,6 +356,7 @@ def balance_figure(result, *, height: int = 420) -> go.Figure:
                                hovertemplate=_hover(name, "imbalance of the factors (0 = balanced)", result.x_label)))
     style_figure(fig, title="Balancedness ‖XᵀX − YᵀY‖_F", x_title=result.x_label, y_title=name, height=height)
     fig.update_layout(showlegend=False)
+    set_log_range(fig, log_range(result.balance, pad=0.1))
     return fig
 
 
@@ -360,24 +388,21 @@ def spectrum_figure(result, k: int, sigma_a=None, *, height: int = 420) -> go.Fi
                    ("√σ_i(A): balanced optimum (exact)", np.sqrt(sa), OKABE_ITO["green"], "triangle-up")]
         shown.append(sa)
     for name, y, color, sym in traces:
-        fig.add_trace(go.Scatter(x=i, y=positive(y), mode="lines+markers", name=name,
-                                 line=dict(color=color, width=2), marker=dict(symbol=sym, size=11, color=color),
+        fig.add_trace(go.Scatter(x=i, y=positive(y), mode="markers", name=name,
+                                 marker=dict(symbol=sym, size=14, color=color, line=dict(width=1, color="white")),
                                  hovertemplate=f"<b>{name}</b><br>i = %{{x}}<br>value = %{{y:.3e}}<extra></extra>"))
     word = "time" if result.is_flow else "iteration"
     t_val = float(result.t[it]) if it < len(result.t) else float(it)
-    style_figure(fig, title=f"Spectra at {word} t = {t_val:.4g}", x_title="index i", y_title="singular value",
-                 height=height)
-    fig.update_xaxes(dtick=1 if d <= 20 else None)
     allv = positive(np.concatenate(shown))
     top = np.nanmax(allv) if np.isfinite(allv).any() else 0.0
+    n_small = int(np.sum(np.nan_to_num(np.concatenate(shown[:2])) <= ROUNDOFF * top))
+    note = f"{n_small} value(s) of X_t, Y_t at round-off level or 0: below the axis" if n_small else None
+    style_figure(fig, title=f"Spectra at {word} t = {t_val:.4g}", x_title="index i", y_title="singular value",
+                 height=height, subtitle=note)
+    fig.update_xaxes(dtick=1 if d <= 20 else None)
     meaningful = allv[allv > ROUNDOFF * top] if top > 0 else allv[:0]
     if meaningful.size:
-        fig.update_yaxes(range=log_range(meaningful))
-    n_small = int(np.sum(np.nan_to_num(np.concatenate(shown[:2])) <= ROUNDOFF * top))
-    if n_small:
-        fig.add_annotation(text=f"{n_small} value(s) at round-off level or 0: below this axis", xref="paper",
-                           yref="paper", x=0.99, y=0.02, xanchor="right", yanchor="bottom", showarrow=False,
-                           font=dict(size=15, color="#333"), bgcolor="rgba(255,255,255,0.85)")
+        set_log_range(fig, log_range(meaningful))
     return fig
 
 
@@ -422,7 +447,7 @@ def trials_figure(runs: Sequence[tuple[str, object]], *, log_x: bool = False, to
                                  name=f"tolerance: e_t − floor = {tol:.0e} (your setting)", line=_STYLE["tol"],
                                  hovertemplate=_hover("tolerance", HOVER_FORMULA["tol"], "t")))
     style_figure(fig, title="Relative error e_t: median and interquartile band over trials", x_title=x_title,
-                 y_title="e_t = ‖A − XₜYₜᵀ‖²_F / ‖A‖²_F", log_x=log_x, height=height)
+                 y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²", log_x=log_x, height=height)
     return fig
 
 

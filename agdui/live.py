@@ -69,6 +69,12 @@ def _request_stop(key: str, run_id: str) -> None:
     st.session_state[f"{key}__stop"] = run_id
 
 
+def clear_stop(key: str) -> None:
+    """Forget a Stop (e.g. a "Run to the end" button), so the same settings run again."""
+    st.session_state.pop(f"{key}__stop", None)
+    st.session_state.pop(f"{key}__partial", None)
+
+
 def stop_requested(key: str, run_id: str) -> bool:
     """True when the user pressed Stop during the run ``run_id`` of ``key``."""
     return st.session_state.get(f"{key}__stop") == run_id
@@ -89,13 +95,15 @@ class LiveRun:
         ``draw(snapshot)`` redraws the charts from a partial result.
     show_after, redraw_every : float
         Seconds before the bar/Stop appear, and minimum seconds between redraws.
+    where : DeltaGenerator, optional
+        Container for the progress bar and Stop button (default: the current position).
     """
 
     def __init__(self, key: str, run_id: str, *, label: str = "Running", draw: Callable | None = None,
-                 show_after: float = 0.5, redraw_every: float = 0.2):
+                 show_after: float = 0.5, redraw_every: float = 0.2, where=None):
         self.key, self.run_id, self.label, self.draw = key, run_id, label, draw
         self.show_after, self.redraw_every = show_after, redraw_every
-        self.box = st.empty()
+        self.box = (where if where is not None else st).empty()
         self.bar = None
         self.snapshot = None
         self.start = time.perf_counter()
@@ -155,7 +163,7 @@ class LiveRun:
 
 def run_live(key: str, run_id: str, compute: Callable[[LiveRun], object], *, kind: str = "run",
              label: str = "Running", draw: Callable | None = None, cache: bool = True,
-             stopped_value: Callable[[object], object] | None = None) -> tuple[object, bool]:
+             stopped_value: Callable[[object], object] | None = None, where=None) -> tuple[object, bool]:
     """Run ``compute(live)`` with progress/Stop, or return the cached or stopped result.
 
     Parameters
@@ -177,6 +185,8 @@ def run_live(key: str, run_id: str, compute: Callable[[LiveRun], object], *, kin
     stopped_value : callable, optional
         Turns the last snapshot into the value returned after Stop (default: the snapshot, with
         ``message`` rewritten when it is an :class:`agdcore.Result`).
+    where : DeltaGenerator, optional
+        Container for the progress bar and Stop button.
 
     Returns
     -------
@@ -192,7 +202,7 @@ def run_live(key: str, run_id: str, compute: Callable[[LiveRun], object], *, kin
         snap = partial[1] if partial and partial[0] == run_id else None
         return (stopped_value or _stopped_result)(snap), True
     st.session_state.pop(f"{key}__stop", None)
-    live = LiveRun(key, run_id, label=label, draw=draw)
+    live = LiveRun(key, run_id, label=label, draw=draw, where=where)
     try:
         value = compute(live)
     except BaseException:  # Streamlit's rerun/stop exceptions: keep the partial result for the Stop path

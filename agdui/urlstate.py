@@ -251,13 +251,19 @@ def sync_url(params: Sequence[Param], prefix: str, values: Mapping[str, object] 
         st.query_params.clear()
 
 
-def widget(p: Param, prefix: str, container=None, *, label: str | None = None, **kwargs):
-    """The input widget for ``p`` (range from the spec, so the widget enforces it); returns its value."""
+def widget(p: Param, prefix: str, container=None, *, label: str | None = None, radio: bool = False, **kwargs):
+    """The input widget for ``p`` (range from the spec, so the widget enforces it); returns its value.
+
+    Choices are a select box (``radio=True``: a radio group), booleans a toggle, numbers a number
+    input with the spec's range; extra keyword arguments go to the Streamlit widget.
+    """
     import streamlit as st
 
     c = container if container is not None else st
     key = _key(prefix, p.name)
     label = label or p.label or p.name
+    if p.kind == "choice" and radio:
+        return c.radio(label, p.choices, key=key, help=p.help, **kwargs)
     if p.kind == "choice":
         return c.selectbox(label, p.choices, key=key, help=p.help, **kwargs)
     if p.kind == "bool":
