@@ -63,10 +63,12 @@ def grid_from_args(args) -> dict:
 def cmd_sweep(args) -> int:
     import time
 
-    from .sweep import close_clients, get_client, plan_sweep, run_plan, summarize
+    from .sweep import close_clients, get_client, plan_sweep, run_plan, scheduler_address, summarize
 
     if args.matrix:
         raise UsageError("sweep builds a synthetic A for every cell; --matrix is not supported here (use 'run')")
+    if not args.serial:
+        scheduler_address(args.scheduler)   # a malformed address fails before any work
     base = {key: getattr(args, flag) for key, flag in BASE_FLAGS.items()}
     plan = plan_sweep(grid_from_args(args), args.trials, base=base, seed=args.seed, task_size=args.task_size)
     bar = None if args.quiet else _bar(plan.n_trials)
@@ -76,7 +78,9 @@ def cmd_sweep(args) -> int:
         start = time.perf_counter() - t0
         df = run_plan(plan, engine="serial" if args.serial else "dask", client=client,
                       callback=None if bar is None else _advance(bar))
-    except (RuntimeError, _task_errors()) as exc:
+    except Exception as exc:  # noqa: BLE001 - only failures *while running* are reported here
+        if not isinstance(exc, RuntimeError) and type(exc).__name__ != "KilledWorker":
+            raise  # ValueError / ConnectionError: cli.main prints one line and exits 2
         print(f"agd: error: the sweep failed while running: {exc}".splitlines()[0], file=sys.stderr)
         return 1
     finally:
@@ -100,14 +104,6 @@ def _advance(bar):
         bar.update(done - bar.n)
         return False  # never stops the sweep (Ctrl-C does, cancelling the outstanding tasks)
     return callback
-
-
-def _task_errors() -> type:
-    try:
-        from distributed import KilledWorker
-    except ImportError:  # pragma: no cover
-        return RuntimeError
-    return KilledWorker
 
 
 def _write(args, df, summary) -> None:

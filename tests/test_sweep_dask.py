@@ -190,3 +190,15 @@ def test_local_cluster_is_loopback_only_single_threaded_and_reused():
         assert "local Dask cluster" in sw.engine_info(client)
     finally:
         sw.close_clients()
+
+
+def test_cli_scheduler_flag_runs_on_the_external_cluster(cluster, tmp_path, capsys):
+    from agdcore.cli import main
+
+    csv = tmp_path / "s.csv"
+    rc = main(["sweep", "--grid", "kappa=3,6", "--trials", "4", "--m", "60", "--n", "60", "--rank", "4",
+               "--tol", "1e-8", "--scheduler", cluster["address"], "--csv", str(csv), "--quiet"])
+    err = capsys.readouterr().err
+    assert rc == 0 and f"Dask scheduler {cluster['address']}" in err
+    serial = sweep({"kappa": [3, 6]}, trials=4, base={**BASE, "max_iter": 10_000}, seed=1, engine="serial")
+    pd.testing.assert_frame_equal(pd.read_csv(csv).drop(columns="seconds"), _outcome(serial), check_dtype=False)
