@@ -1,0 +1,153 @@
+"""Tests of agdcore.experiments: valid configurations, and every caption's claims and numbers reproduced."""
+import time
+
+import numpy as np
+import pytest
+
+import agdcore as agd
+from agdcore import experiments as ex
+
+CHEAP = ["noise", "width", "flow", "nystrom", "precgd", "fa"]
+
+
+@pytest.fixture(scope="module")
+def outcomes():
+    """Every cheap experiment once at seed 1 (≈ 3 s), and the init experiment with its Gaussian run capped."""
+    out = {k: ex.run_experiment(k, seed=1) for k in CHEAP}
+    out["init-capped"] = ex.run_experiment("init", seed=1, max_iter_cap=3000)
+    return out
+
+
+@pytest.mark.parametrize("key", list(ex.EXPERIMENTS))
+def test_configurations_are_valid_and_labelled(key):
+    exp = ex.EXPERIMENTS[key]
+    assert exp.title and exp.caption and exp.look_for and len(exp.runs) >= 2
+    assert len({c.label for c in exp.runs}) == len(exp.runs)
+    for cfg in exp.runs:
+        assert cfg.source and cfg.problem in ex.PROBLEMS
+        assert set(cfg.overlays) <= {"live_bound", "floor", "local_rate", "as_time"}
+        assert cfg.panel == ("time" if cfg.algorithm == "flow" else "iteration")
+        p = cfg.make_problem()
+        res = agd.solve(p, cfg.algorithm, cfg.init, cfg.width, cfg.step, 0, ex.TOL, 1, theory=False,
+                        **dict(cfg.options))                     # max_iter = 0: validates every setting, no iterations
+        assert res.status in ("max_iter", "converged") and res.error[0] > 0
+
+
+def test_unknown_experiment_is_a_clear_error():
+    with pytest.raises(ValueError, match="Unknown experiment 'nope'"):
+        ex.run_experiment("nope")
+
+
+@pytest.mark.parametrize("key", CHEAP + ["init-capped"])
+def test_every_claim_holds_at_seed_1(outcomes, key):
+    claims = outcomes[key].claims()
+    assert claims and all(c.ok for c in claims), [c.text for c in claims if not c.ok]
+
+
+def test_init_capped_still_shows_wk_faster_than_gaussian(outcomes):
+    wk, g10, g5 = outcomes["init-capped"].runs
+    assert wk.to_tol == 299 and g10.to_tol is None and g10.status == "max_iter"
+    assert g5.to_tol == 201
+    assert wk.milestones[1e-9] == 268 and g10.milestones[1e-9] == 194   # numbers quoted in the caption
+    assert wk.overlays and np.all(wk.overlays[0].y[1:] >= wk.y[1:len(wk.overlays[0].y)] * (1 - 1e-9))  # live bound above
+
+
+def test_init_full_run_reproduces_the_caption():
+    t0 = time.perf_counter()
+    out = ex.run_experiment("init", seed=1)
+    print(f"init experiment: {time.perf_counter() - t0:.2f} s")
+    wk, g10, g5 = out.runs
+    assert (wk.to_tol, g10.to_tol, g5.to_tol) == (299, 38_987, 201)
+    cap = ex.EXPERIMENTS["init"]
+    for quoted in ("299", "38 987", "194 vs 268", "201", "capped at 50 000"):
+        assert quoted in cap.caption + cap.look_for
+    assert all(c.ok for c in out.claims())
+
+
+def test_noisy_runs_end_on_the_eckart_young_floor(outcomes):
+    exact, n3, n2 = outcomes["noise"].runs
+    assert exact.floor == 0 and exact.final_error <= ex.TOL
+    for r, floor in ((n3, 9.0e-7), (n2, 9.0e-5)):
+        assert r.floor == pytest.approx(floor, rel=0.01)
+        assert abs(r.final_error / r.floor - 1) < 0.01
+        assert r.overlays[0].y[0] == r.floor and "exact" in r.overlays[0].label
+
+
+def test_width_table_shows_factors_and_medians(outcomes):
+    rows = outcomes["width"].table()
+    assert [r["d/r"] for r in rows] == [1.0, 2.0, 4.0]
+    assert [r["v2 factor d/(√d−√(r−1))² [paper]"] for r in rows] == [89.72, 7.4, 3.27]
+    meds = [r.to_tol for r in outcomes["width"].runs]
+    assert meds == [362, 291, 300]                               # caption: ≈ 360, 290, 300
+    T = [r["a-priori T(1e-10) [derived, Cor. D6]"] for r in rows]
+    assert T[0] > T[1] > T[2] > 100 * max(meds)                  # the a-priori bound is pessimistic
+
+
+def test_flow_is_plotted_against_time_and_matches_gd(outcomes):
+    gd, flow = outcomes["flow"].runs
+    assert gd.to_tol == 242 and flow.to_tol == pytest.approx(122.9, abs=0.1)
+    assert flow.x[-1] == pytest.approx(flow.to_tol) and flow.x.dtype == float and not float(flow.x[-1]).is_integer()
+    ov = gd.overlays[0]
+    assert ov.panel == "time" and ov.x[-1] == pytest.approx(0.5 * gd.x[-1])
+    rows = outcomes["flow"].table()
+    assert rows[1]["reached 1e-10 at"].startswith("time")
+
+
+def test_nystrom_scaledgd_one_step_and_quadratic(outcomes):
+    one, half = outcomes["nystrom"].runs
+    assert one.to_tol is not None and one.to_tol <= 2 and one.final_error < 1e-20
+    assert half.to_tol == 4
+    assert list(np.round(half.y[:4], 4)) == [1.0, 0.25, 0.0156, 0.0]
+
+
+def test_precgd_over_parameterized(outcomes):
+    pg, gd = outcomes["precgd"].runs
+    assert pg.to_tol == 17 and gd.to_tol is None and gd.milestones[1e-6] == 162
+    assert gd.final_error == pytest.approx(1.3e-8, rel=0.05)
+    assert "local rate" in pg.overlays[0].label
+
+
+def test_feedback_alignment_below_rank_stalls_above_best_rank_k(outcomes):
+    fa5, fa10, fa3, gd3 = outcomes["fa"].runs
+    assert (fa5.to_tol, fa10.to_tol) == (459, 127)
+    assert fa3.to_tol is None and fa3.final_error > 1.5 * fa3.floor
+    assert fa3.final_error / fa3.floor == pytest.approx(15.7, abs=0.1)
+    assert gd3.final_error == pytest.approx(gd3.floor, rel=1e-6)
+
+
+def test_stop_keeps_finished_runs_and_makes_no_claims():
+    calls = []
+
+    def stop(fraction, message):
+        calls.append((fraction, message))
+        return True
+
+    out = ex.run_experiment("init", seed=1, on_progress=stop)
+    assert out.stopped and calls and 0 <= calls[0][0] <= 1 and "run " in calls[0][1]
+    assert out.runs[0].status == "converged" and out.runs[-1].status == "stopped"
+    assert out.claims() == []
+
+
+def test_sink_survives_an_exception_raised_by_the_progress_callback():
+    class Interrupt(BaseException):
+        pass
+
+    def boom(fraction, message):
+        raise Interrupt
+
+    sink = []
+    with pytest.raises(Interrupt):
+        ex.run_experiment("init", seed=1, on_progress=boom, sink=sink)
+    assert len(sink) == 1 and sink[0].to_tol == 299
+
+
+def test_seed_changes_the_draws():
+    a = ex.run_config(ex.EXPERIMENTS["init"].runs[0], seed=1)
+    b = ex.run_config(ex.EXPERIMENTS["init"].runs[0], seed=2)
+    assert a.to_tol == 299 and b.to_tol == 313                     # theory.md §10: 299, and 313 for seed 2
+
+
+def test_thin_keeps_ends_and_bounds_size():
+    idx = ex.thin(50_001, 2000)
+    assert idx[0] == 0 and idx[-1] == 50_000 and len(idx) <= 2002 and np.all(np.diff(idx) > 0)
+    assert list(ex.thin(5)) == [0, 1, 2, 3, 4]
