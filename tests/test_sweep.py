@@ -145,3 +145,79 @@ def test_scheduler_address_is_validated(monkeypatch):
     assert sw.scheduler_address("tcp://10.0.0.5:8786") == "tcp://10.0.0.5:8786"
     monkeypatch.setenv("AGDCORE_DASK_SCHEDULER", "tcp://lab:8786")
     assert sw.scheduler_address() == "tcp://lab:8786"
+
+
+# ---------------------------------------------------------------------- figures (pure Plotly)
+from agdcore import sweep_plots as sp  # noqa: E402
+
+
+def fake_summary(kappas, widths=(10,), rank=5, median=lambda k, d: 2 * k * k):
+    rows = [{"kappa": float(k), "width": d, "rank": rank, "trials": 10, "failures": 0, "failure_rate": 0.0,
+             "q25": 0.9 * median(k, d), "median": median(k, d), "q75": 1.1 * median(k, d)}
+            for d in widths for k in kappas]
+    return pd.DataFrame(rows)
+
+
+def test_fit_constant_is_least_squares_in_log_space_and_skips_failures():
+    shape = np.array([1.0, 4.0, 9.0, 16.0, 25.0])
+    assert sp.fit_constant(np.r_[3.5 * shape[:4], np.inf], shape) == (pytest.approx(3.5), 4)
+    c, n = sp.fit_constant(shape * np.array([2, 8, 2, 8, np.nan]), shape)
+    assert n == 4 and c == pytest.approx(4.0)          # geometric mean of the ratios 2, 8, 2, 8
+    assert np.isnan(sp.fit_constant([np.inf], [1.0])[0])
+
+
+def test_theory_shapes_follow_the_paper():
+    s = fake_summary([2, 4], widths=(5, 20))
+    name, v = sp.theory_shape(s, ["kappa"])
+    assert name == "κ²" and v.tolist() == [4.0, 16.0, 4.0, 16.0]
+    name, v = sp.theory_shape(s, ["width_ratio"])
+    assert name == "d/(√d − √(r−1))²" and v[0] == pytest.approx(5 / (np.sqrt(5) - 2) ** 2)
+    assert sp.theory_shape(s, ["kappa", "width"])[1][3] == pytest.approx(16 * 20 / (np.sqrt(20) - 2) ** 2)
+    assert sp.theory_shape(s, ["nu"]) is None
+    assert np.isnan(sp.theory_shape(fake_summary([2], widths=(3,)), ["width"])[1][0])   # d < r: no shape
+
+
+def test_line_figure_draws_band_median_and_the_fitted_kappa_shape():
+    fig = sp.line_figure(fake_summary([5, 10, 20, 40]), "kappa", max_iter=1e4, tol=1e-8)
+    names = [t.name for t in fig.data]
+    assert names == ["interquartile range (25 %–75 % of trials)", "median over trials", "paper shape κ² (constant fitted)"]
+    theory = fig.data[2]
+    np.testing.assert_allclose(theory.y, 2 * np.array([25, 100, 400, 1600]))   # exact shape: c = 2 recovered
+    assert "only c is fitted" in theory.hovertemplate and "[paper]" in theory.hovertemplate
+    assert theory.line.dash == "dash"
+    assert fig.layout.yaxis.type == "log" and fig.layout.xaxis.type == "log"
+    assert fig.layout.xaxis.title.text == "condition number κ" and list(fig.layout.xaxis.tickvals) == [5, 10, 20, 40]
+
+
+def test_not_reached_medians_are_marked_not_hidden():
+    s = fake_summary([5, 10, 20], median=lambda k, d: np.inf if k == 20 else 2 * k * k)
+    fig = sp.line_figure(s, "kappa", max_iter=1e4, tol=1e-8)
+    marks = [t for t in fig.data if t.name.startswith("median not reached")]
+    assert len(marks) == 1 and list(marks[0].x) == [20.0] and list(marks[0].y) == [1e4]
+    heat = sp.heatmap_figure(fake_summary([5, 20], widths=(5, 10), median=lambda k, d: np.inf if d == 5 and k == 20 else k * d),
+                             "kappa", "width", tol=1e-8)
+    z = np.array(heat.data[0].z, dtype=float)
+    assert np.isnan(z[0, 1]) and heat.data[0].text[0][1] == "not reached"
+    assert z[1, 0] == pytest.approx(np.log10(50)) and heat.data[0].text[1][0] == "50"
+    assert list(heat.data[0].x) == ["5", "20"] and list(heat.data[0].y) == ["5", "10"]
+
+
+def test_profile_figure_has_one_line_per_width_and_one_shape_legend_entry():
+    fig = sp.profile_figure(fake_summary([5, 10], widths=(5, 10)), "kappa", "width", max_iter=1e4, tol=1e-8)
+    shown = [t.name for t in fig.data if t.showlegend is not False]
+    assert shown[:2] == ["median, d = 5", "median, d = 10"]
+    assert shown[-1].startswith("paper shape κ²·d/(√d − √(r−1))² (constant fitted)")
+    assert sum(1 for t in fig.data if t.legendgroup == "theory") == 3
+
+
+def test_wilson_interval_matches_scipy_and_failure_figure_shows_delta():
+    from scipy.stats import binomtest
+
+    lo, hi = sp.wilson([0, 3, 10], [10, 10, 10])
+    for k, a, b in zip([0, 3, 10], lo, hi):
+        ci = binomtest(k, 10).proportion_ci(method="wilson")
+        assert (a, b) == (pytest.approx(ci.low, abs=1e-6), pytest.approx(ci.high, abs=1e-6))
+    s = pd.DataFrame({"nu": [0.25, 0.5], "failures": [0, 3], "trials": [10, 10], "failure_rate": [0.0, 0.3]})
+    fig = sp.failure_figure(s, {10: ([0.25, 0.5], [0.0002, 0.012])})
+    assert fig.data[1].name.startswith("Monte-Carlo δ(ν)") and "[derived]" in fig.data[1].name
+    assert list(fig.data[0].y) == [0.0, 0.3] and fig.layout.yaxis.type != "log"
