@@ -1,0 +1,212 @@
+"""Pieces of the Explore page: the sidebar settings, the result panels, the theory check, the scrubber."""
+from __future__ import annotations
+
+import math
+
+import agdcore as agd
+import streamlit as st
+from agdcore import plots
+
+from . import export, style
+from . import settings as S
+from .upload import stash_upload
+from .urlstate import widget
+
+PREFIX = "explore"
+PARAMS = S.PROBLEM_PARAMS + S.SOLVER_PARAMS
+P = {p.name: p for p in PARAMS}
+
+
+def _v(name: str):
+    return st.session_state.get(f"{PREFIX}_{name}", P[name].default)
+
+
+# ---------------------------------------------------------------------- sidebar
+def sidebar(upload) -> None:
+    """Matrix source, method selectors (immediate) and the settings form (applied on submit)."""
+    sb = st.sidebar
+    sb.header("Settings")
+    widget(P["source"], PREFIX, sb, radio=True, horizontal=True, format_func=lambda s: {"synthetic": "Synthetic",
+                                                                            "upload": "Upload"}[s])
+    if _v("source") == "upload":
+        _upload_box(sb, upload)
+    widget(P["algorithm"], PREFIX, sb, format_func=lambda a: f"{agd.ALGORITHMS[a].label} ({a})")
+    widget(P["init"], PREFIX, sb, format_func=lambda i: agd.INITIALIZERS[i].label)
+    with sb.form(f"{PREFIX}_form", border=True):
+        if _v("source") == "synthetic":
+            _problem_fields()
+        else:
+            widget(P["upload_rank"], PREFIX)
+        widget(P["width"], PREFIX)
+        st.caption(f"d/r = {_v('width')}/{_rank_now(upload)} = {_v('width') / max(_rank_now(upload), 1):.3g}")
+        for name in S.INIT_OPTIONS[_v("init")] + S.ALGO_OPTIONS.get(_v("algorithm"), ()):
+            _option_field(name)
+        widget(P["step"], PREFIX, placeholder=f"theory default: {_step_hint(upload)}")
+        c1, c2 = st.columns(2)
+        widget(P["max_iter"], PREFIX, c1)
+        widget(P["tol"], PREFIX, c2)
+        widget(P["seed"], PREFIX)
+        st.form_submit_button("Apply", type="primary", icon=":material/play_arrow:", width="stretch")
+
+
+def _problem_fields() -> None:
+    c1, c2 = st.columns(2)
+    widget(P["m"], PREFIX, c1)
+    widget(P["n"], PREFIX, c2)
+    c1, c2 = st.columns(2)
+    widget(P["rank"], PREFIX, c1)
+    widget(P["kappa"], PREFIX, c2)
+    widget(P["spectrum"], PREFIX)
+    c1, c2 = st.columns(2)
+    widget(P["noise"], PREFIX, c1)
+    widget(P["sigma1"], PREFIX, c2)
+    widget(P["problem_seed"], PREFIX)
+
+
+def _option_field(name: str) -> None:
+    p = P[name]
+    if name == "scale":
+        default = S.init_default(_v("init"), "scale")
+        widget(p, PREFIX, label=f"Init scale (empty = {default:g})", placeholder=f"{default:g}")
+    elif name == "D":
+        widget(p, PREFIX, placeholder=f"Cν/9 = {_v('C') * _v('nu') / 9:.4g}")
+    elif name == "lam":
+        widget(p, PREFIX, placeholder="0.01·σ₁(A)")
+    else:
+        widget(p, PREFIX)
+
+
+def _rank_now(upload) -> int:
+    if _v("source") == "upload":
+        return int(_v("upload_rank")) or (st.session_state.get(f"{PREFIX}__numerical_rank") or 1)
+    return int(_v("rank"))
+
+
+def _step_hint(upload) -> str:
+    sigma1 = st.session_state.get(f"{PREFIX}__sigma1") or _v("sigma1")
+    try:
+        eta = S.theory_default_step({n: _v(n) for n in P}, float(sigma1))
+    except (ValueError, KeyError):
+        return "η = ?"
+    return f"η = {eta:.4g}"
+
+
+def _upload_box(sb, upload) -> None:
+    sb.file_uploader("Your matrix (.npy or .csv, ≤ 50 MB)", type=None, key=f"{PREFIX}_uploader",
+                     on_change=stash_upload, args=(PREFIX,),
+                     help="A 2-D numeric array: np.save(...) or comma-separated numbers. Never unpickled.")
+    err = st.session_state.get(f"{PREFIX}__upload_error")
+    if err:
+        sb.error(f"Upload refused: {err} The previous matrix is kept.", icon=":material/error:")
+    if upload is not None:
+        sb.caption(f"Using **{style.md_escape(upload.name)}**: {upload.shape[0]}×{upload.shape[1]}, "
+                   f"content hash `{upload.digest}`")
+    else:
+        sb.info("No matrix uploaded yet: the synthetic matrix is used.")
+
+
+# ---------------------------------------------------------------------- result panels
+def draw_main(result, slots: dict, live: bool = False, n: int = 0) -> None:
+    """Loss curve and the singular values of Y and X into their placeholders."""
+    sfx = f"_live{n}" if live else ""
+    style.show_chart(plots.loss_figure(result), f"{PREFIX}__chart_loss{sfx}", slots["loss"])
+    if len(result.record_index):
+        style.show_chart(plots.singular_values_figure(result, "Y"), f"{PREFIX}__chart_svy{sfx}", slots["svy"])
+        style.show_chart(plots.singular_values_figure(result, "X"), f"{PREFIX}__chart_svx{sfx}", slots["svx"])
+
+
+def metrics(result, problem) -> None:
+    """Headline numbers of the run."""
+    b = result.bounds or {}
+    k = result.iterations_to_tol
+    unit = "time" if result.is_flow else "iterations"
+    cols = st.columns(5)
+    cols[0].metric(f"{unit.capitalize()} to tol", "not reached" if k is None else
+                   (f"{result.t[k]:.4g}" if result.is_flow else f"{k:,}"))
+    cols[1].metric("Final e_t", f"{result.final_error:.3e}")
+    obs = result.observed_rate()
+    cols[2].metric("Observed rate", "—" if obs is None else f"{obs:.5f}",
+                   help="e_{t+1}/e_t: log-linear fit of e_t − floor on the window [1e-10, 1e-3]")
+    pred, src = _predicted_rate(b)
+    cols[3].metric("Predicted rate", "—" if pred is None else f"{pred:.5f}", help=f"from the {src}")
+    cols[4].metric("Wall time", f"{result.seconds:.2f} s", help=f"{result.n_iter:,} {unit}")
+
+
+def _predicted_rate(b: dict):
+    for key, src in (("live_rate", "live bound"), ("local_rate", "local theory"), ("rate_frozen_x", "frozen X")):
+        if b.get(key) is not None:
+            return b[key], src
+    return None, "theory"
+
+
+def overlay_caption(result) -> None:
+    """One line under the loss chart on what the overlays are and which ones look flat."""
+    curves = plots.bound_curves(result)
+    flat = [c["name"].split(" (")[0] for c in curves if "flat" in c["note"]]
+    text = ("Dashed/dotted lines are bounds and predictions; the legend gives each one's source "
+            "(paper / derived / exact) and hovering shows its formula.")
+    if flat:
+        text += (f" The {' and the '.join(flat)} {'is' if len(flat) == 1 else 'are'} honest but very "
+                 "pessimistic at this step size, so on this range they look flat (see T(ε) below).")
+    if result.live_bound is None and not result.is_flow:
+        text += " The live bound applies only to AGD on an exactly rank-r A with X₀ in col(A), d ≥ r."
+    st.caption(text)
+
+
+# ---------------------------------------------------------------------- scrubber (view-only fragment)
+def _toggle_play(key: str) -> None:
+    st.session_state[key] = not st.session_state.get(key, False)
+
+
+def scrubber(result, sigma_a, run_id: str) -> None:
+    """Spectra of X_t and Y_t at a chosen recorded iterate; a fragment, so it never reruns the solve.
+
+    ▶ Play advances the slider a few times a second (a timed fragment rerun) until the last iterate.
+    """
+    play_key = f"{PREFIX}__playing"
+    playing = bool(st.session_state.get(play_key))
+    st.fragment(_scrub_body, run_every=0.4 if playing else None)(result, sigma_a, run_id, play_key)
+
+
+def _scrub_body(result, sigma_a, run_id: str, play_key: str) -> None:
+    n = len(result.record_index)
+    if n == 0:
+        st.info("No recorded iterates.")
+        return
+    key = f"{PREFIX}_scrub_{run_id}"
+    playing = bool(st.session_state.get(play_key))
+    if playing:
+        cur = st.session_state.get(key, 0)
+        if cur >= n - 1:
+            st.session_state[play_key] = False
+            st.rerun()  # full rerun switches the timer off
+        st.session_state[key] = min(cur + 1, n - 1)
+    word = "time" if result.is_flow else "iteration"
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    if key not in st.session_state:
+        st.session_state[key] = n - 1
+    k = c1.slider(f"Recorded iterate ({n} recorded, log-spaced)", 0, n - 1, key=key, format="%d",
+                  help=f"{word} t is shown in the chart title")
+    if c2.button("Pause" if playing else "Play", key=f"{PREFIX}_play", icon=":material/pause:" if playing
+                 else ":material/play_arrow:", width="stretch"):
+        st.session_state[play_key] = not playing
+        if not playing and k >= n - 1:
+            st.session_state[key] = 0
+        st.rerun()
+    t_val = float(result.t[int(result.record_index[k])])
+    st.caption(f"{word} t = {t_val:,.6g} (recorded iterate {k + 1} of {n})")
+    style.show_chart(plots.spectrum_figure(result, k, sigma_a), f"{PREFIX}__chart_spectrum")
+
+
+# ---------------------------------------------------------------------- downloads + snippet
+def downloads(result, values: dict, upload) -> None:
+    """CSV of the curves, JSON of the run (the CLI's schema), and the reproducing Python snippet."""
+    c1, c2 = st.columns(2)
+    c1.download_button("Curves (CSV)", data=lambda: export.curves_csv(result), file_name="agd_curves.csv",
+                       mime="text/csv", on_click="ignore", icon=":material/download:", width="stretch",
+                       key=f"{PREFIX}_dl_csv")
+    c2.download_button("Run (JSON, CLI schema)", data=lambda: result.to_json(indent=1), file_name="agd_run.json",
+                       mime="application/json", on_click="ignore", icon=":material/download:", width="stretch",
+                       key=f"{PREFIX}_dl_json")
+    with st.expander("Python snippet: reproduce this run with agdcore", icon=":material/code:"):
+        st.code(export.explore_snippet(values, upload.name if upload is not None else None), language="python")
