@@ -26,6 +26,7 @@ PROBLEMS = {  # theory.md Part I §10 and Part II §0: both 100×100, rank 5, κ
     "wk": dict(m=100, n=100, rank=5, kappa=10.0, spectrum="linear", sigma1=10.0, seed=0),
     "peers": dict(m=100, n=100, rank=5, kappa=10.0, spectrum="geometric", sigma1=1.0, seed=0),
 }
+LIVE_HOVER = "e₀ ∏ q_k², q_k = max_i≤r |1 − η σ_i²(X_k+1)| · max(1, |1 − η σ₁²(Y_k)|)"
 SRC = {"wk": "Ward & Kolda 2023", "yd": "Ye & Du 2021", "tmc": "ScaledGD: Tong, Ma & Chi 2021",
        "ny": "Nyström: Li, Zhang, Mokhtari & He 2025", "pg": "PrecGD: Zhang, Fattahi & Zhang 2021",
        "fa": "Garg & Vempala 2022"}
@@ -144,15 +145,15 @@ def _overlays(cfg: RunConfig, res, problem) -> list[Overlay]:
     info = bounds.BOUND_INFO
     if "live_bound" in cfg.overlays and res.live_bound is not None:
         k = thin(len(res.live_bound))
-        out.append(Overlay(info["live_bound"].label, "e₀ ∏ q_k², q_k = max_i≤r |1 − η σ_i²(X_k+1)| · max(1, |1 − η σ₁²(Y_k)|)",
-                           res.t[k], res.live_bound[k]))
+        out.append(Overlay(info["live_bound"].label, LIVE_HOVER, res.t[k], res.live_bound[k]))
     if "as_time" in cfg.overlays:
         k = thin(len(res.t))
         out.append(Overlay(f"{cfg.label} replotted at time η·t", f"time = η × iteration, η = {res.config['step']:g}",
                            res.config["step"] * res.t[k], res.error[k], panel="time"))
     if "floor" in cfg.overlays and res.floor > 0:
+        k = thin(len(res.t), 200)
         out.append(Overlay(f"Eckart–Young floor, width {cfg.width}: {res.floor:.3g} (exact)",
-                           "Σ_{i>d} σ_i²(A) / ‖A‖²_F", res.t[thin(len(res.t), 200)], np.full(len(thin(len(res.t), 200)), res.floor)))
+                           "Σ_{i>d} σ_i²(A) / ‖A‖²_F", res.t[k], np.full(len(k), res.floor)))
     rate = bounds.local_rate(cfg.algorithm, res.config["step"], problem.sigma_r) if "local_rate" in cfg.overlays else None
     if rate is not None and res.final_error > 0:
         t_end, e_end = res.t[-1], res.final_error

@@ -79,6 +79,20 @@ def _a2(rho, C, kappa, theta):
     return (1 - theta) ** 2 * rho ** 2 / (C ** 2 * np.asarray(kappa, dtype=float) ** 2)
 
 
+def _line(fig: go.Figure, x, y, name: str, color: int, hover: str, *, width: float = 4, dash: str = "solid") -> None:
+    """One labelled line; ``hover`` (the formula) shows in the tooltip next to the point's value."""
+    fig.add_scatter(x=x, y=y, mode="lines", name=name, line=dict(color=OKABE_ITO[color], width=width, dash=dash),
+                    hovertemplate=f"x = %{{x:.4g}}<br>y = %{{y:.4g}}<extra>{hover}</extra>")
+
+
+def _you(fig: go.Figure, x: float, y: float, name: str) -> None:
+    fig.add_scatter(x=[x], y=[y], mode="markers", name=name, hovertemplate="%{x:.4g}, T = %{y:,.0f}<extra>your input</extra>",
+                    marker=dict(size=16, color=OKABE_ITO[1], symbol="diamond", line=dict(width=2, color="black")))
+
+
+T_HOVER = "T = ⌈log(e₀/ε) / (−2 log(1 − (1−θ)²ρ²/(C²κ²)))⌉, derived (Cor. D6)"
+
+
 def t_vs_kappa_figure(r: int, d: int, C: float, nu: float, theta: float, eps: float, e0: float,
                       kappa_now: float) -> go.Figure:
     """Derived T(ε) against κ on log–log axes, with its fitted slope and a κ³ slope guide."""
@@ -87,15 +101,12 @@ def t_vs_kappa_figure(r: int, d: int, C: float, nu: float, theta: float, eps: fl
     T = t_derived(_a2(rho, C, kap, theta), e0, eps)
     slope = float(np.polyfit(np.log(kap[100:]), np.log(T[100:]), 1)[0])
     fig = go.Figure()
-    fig.add_scatter(x=kap, y=T, mode="lines", name=f"T(ε), a-priori (derived, Cor. D6) — slope {slope:.2f}", line=dict(color=OKABE_ITO[0], width=4),
-                    hovertemplate="κ = %{x:.3g}<br>T = %{y:.3g}<br>T = ⌈log(e₀/ε)/(−2 log(1 − (1−θ)²ρ²/(C²κ²)))⌉<extra></extra>")
-    fig.add_scatter(x=kap, y=T[0] * kap ** 3, mode="lines", name="κ³ slope guide (JCD22 shape, as quoted by W&K) — slope only, constant unknown",
-                    line=dict(color=OKABE_ITO[3], dash="dot", width=3),
-                    hovertemplate="κ = %{x:.3g}<br>T(κ=1)·κ³ = %{y:.3g}<extra>slope guide</extra>")
+    _line(fig, kap, T, f"T(ε), a-priori (derived, Cor. D6) — slope {slope:.2f}", 0, T_HOVER)
+    _line(fig, kap, T[0] * kap ** 3, "κ³ slope guide (JCD22 shape, as quoted by W&K) — slope only, constant unknown", 3,
+          "T(κ = 1) · κ³: a slope guide, not a bound", width=3, dash="dot")
     t_now = float(t_derived(_a2(rho, C, kappa_now, theta), e0, eps))
-    fig.add_scatter(x=[kappa_now], y=[t_now], mode="markers", name=f"your κ = {kappa_now:g}: T = {t_now:,.0f}",
-                    marker=dict(size=16, color=OKABE_ITO[1], symbol="diamond", line=dict(width=2, color="black")))
-    fig.update_xaxes(type="log", title_text="condition number κ = σ₁/σ_r (log scale)")
+    _you(fig, kappa_now, t_now, f"your κ = {kappa_now:g}: T = {t_now:,.0f}")
+    fig.update_xaxes(type="log", title_text="condition number κ = σ₁/σ_r (log scale)", **log_ticks(1.0, kap[-1]))
     fig.update_yaxes(type="log", title_text="iterations T(ε) (log scale)", **log_ticks(T.min(), T[0] * kap[-1] ** 3))
     return style(fig, f"T(ε) grows like κ² (d = {d}, r = {r}, C = {C:g}, ν = {nu:g}, θ = {theta:g}, ε = {eps:g})")
 
@@ -107,15 +118,13 @@ def t_vs_ratio_figure(r: int, kappa: float, C: float, nu: float, theta: float, e
     rho = nu * (np.sqrt(d) - np.sqrt(r - 1)) / np.sqrt(d)
     T = t_derived(_a2(rho, C, kappa, theta), e0, eps)
     lim = float(t_derived(_a2(nu, C, kappa, theta), e0, eps))
-    fig = go.Figure()
-    fig.add_scatter(x=d / r, y=T, mode="lines", name="T(ε), a-priori (derived, Cor. D6)", line=dict(color=OKABE_ITO[0], width=4),
-                    hovertemplate="d/r = %{x:.3g}<br>T = %{y:.3g}<extra></extra>")
-    fig.add_scatter(x=[1, 20], y=[lim, lim], mode="lines", name=f"limit d/r → ∞ (ρ → ν): T = {lim:,.0f}",
-                    line=dict(color=OKABE_ITO[6], dash="dash", width=2), hoverinfo="skip")
     d_now = int(round(ratio_now * r))
     t_now = float(t_derived(_a2(bounds.rho(nu, d_now, r), C, kappa, theta), e0, eps))
-    fig.add_scatter(x=[d_now / r], y=[t_now], mode="markers", name=f"your d = {d_now}: T = {t_now:,.0f}",
-                    marker=dict(size=16, color=OKABE_ITO[1], symbol="diamond", line=dict(width=2, color="black")))
+    fig = go.Figure()
+    _line(fig, d / r, T, "T(ε), a-priori (derived, Cor. D6)", 0, T_HOVER)
+    _line(fig, [1, 20], [lim, lim], f"limit d/r → ∞ (ρ → ν): T = {lim:,.0f}", 6, "T with ρ = ν (d/r → ∞)", width=2,
+          dash="dash")
+    _you(fig, d_now / r, t_now, f"your d = {d_now}: T = {t_now:,.0f}")
     fig.update_xaxes(title_text="over-parameterization d/r")
     fig.update_yaxes(type="log", title_text="iterations T(ε) (log scale)", **log_ticks(min(lim, T.min()), T.max()))
     return style(fig, f"T(ε) against d/r (r = {r}, κ = {kappa:g}): most of the gain is by d = 2r")
@@ -137,14 +146,17 @@ def delta_figure(table: dict) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(x=nu[hit], y=p[hit], mode="lines+markers", name=f"δ (Monte Carlo, N = {n:,}) ± 1 standard error{cut}",
                     error_y=dict(type="data", array=se[hit], arrayminus=minus, thickness=2, width=6),
-                    line=dict(color=OKABE_ITO[0], width=3),
-                    marker=dict(size=10), hovertemplate="ν = %{x:.3g}<br>δ ≈ %{y:.3g}<extra>P[σ_r(VᵀΦ₁) < ρ(ν)]</extra>")
+                    line=dict(color=OKABE_ITO[0], width=3), marker=dict(size=10),
+                    hovertemplate="ν = %{x:.3g}<br>δ ≈ %{y:.3g}<extra>P[σ_r(VᵀΦ₁) < ρ(ν)], SE = √(δ(1−δ)/N)</extra>")
     if (~hit).any():
-        fig.add_scatter(x=nu[~hit], y=np.full((~hit).sum(), 3.0 / n), mode="markers", marker=dict(size=13, symbol="triangle-down",
-                        color=OKABE_ITO[3]), name=f"0 of {n:,} samples: δ < 3/N (95% upper bound)",
-                        hovertemplate="ν = %{x:.3g}<br>no sample below ρ<extra></extra>")
+        fig.add_scatter(x=nu[~hit], y=np.full((~hit).sum(), 3.0 / n), mode="markers",
+                        marker=dict(size=13, symbol="triangle-down", color=OKABE_ITO[3]),
+                        name=f"0 of {n:,} samples: δ < 3/N (95% upper bound)",
+                        hovertemplate="ν = %{x:.3g}<br>no sample below ρ<extra>rule of three: δ < 3/N</extra>")
     fig.update_xaxes(title_text="confidence parameter ν (ρ = ν(√d − √(r−1))/√d)")
-    fig.update_yaxes(type="log", title_text="failure probability δ (log scale)")
+    shown = np.concatenate([p[hit] - minus, p[hit] + se[hit], [3.0 / n] if (~hit).any() else []])
+    fig.update_yaxes(type="log", title_text="failure probability δ (log scale)",
+                     **log_ticks(shown[shown > 0].min(initial=1.0), shown.max(initial=1.0)))
     return style(fig, f"δ = P[σ_r(VᵀΦ₁) < ρ] by Monte Carlo (d = {table['d']}, r = {table['r']})")
 
 
@@ -156,19 +168,16 @@ def overparam_figure(r: int, d_max: int | None = None) -> go.Figure:
     v2 = d / (np.sqrt(d) - np.sqrt(r - 1)) ** 2
     v1 = np.where(d > r, d / np.maximum(d - r, 1), np.nan)
     fig = go.Figure()
-    fig.add_scatter(x=d, y=v2, mode="lines", name="v2 / NeurIPS: d/(√d − √(r−1))² (paper)", line=dict(color=OKABE_ITO[0], width=4),
-                    hovertemplate="d = %{x}<br>d/(√d−√(r−1))² = %{y:.4g}<extra>paper v2</extra>")
-    fig.add_scatter(x=d, y=v1, mode="lines", name="v1: d/(d − r) (paper)", line=dict(color=OKABE_ITO[1], width=4, dash="dash"),
-                    hovertemplate="d = %{x}<br>d/(d−r) = %{y:.4g}<extra>paper v1</extra>")
-    fig.add_scatter(x=[r, d_max], y=[V2_LIMIT_2R] * 2, mode="lines", name="v2 at d = 2r as r → ∞: 2/(√2−1)² ≈ 11.66 (exact limit)",
-                    line=dict(color=OKABE_ITO[3], dash="dot", width=3), hoverinfo="skip")
-    fig.add_scatter(x=[r, d_max], y=[1, 1], mode="lines", name="both → 1 as d/r → ∞ (exact limit)",
-                    line=dict(color=OKABE_ITO[6], dash="dashdot", width=2), hoverinfo="skip")
+    _line(fig, d, v2, "v2 / NeurIPS: d/(√d − √(r−1))² (paper)", 0, "d/(√d − √(r−1))², paper v2 [V]")
+    _line(fig, d, v1, "v1: d/(d − r) (paper)", 1, "d/(d − r), paper v1 [V]", dash="dash")
+    _line(fig, [r, d_max], [V2_LIMIT_2R] * 2, "v2 at d = 2r as r → ∞: 2/(√2−1)² ≈ 11.66 (exact limit)", 3,
+          "lim 2r/(√(2r) − √(r−1))² = 2/(√2 − 1)²", width=3, dash="dot")
+    _line(fig, [r, d_max], [1, 1], "both → 1 as d/r → ∞ (exact limit)", 6, "both factors → 1", width=2, dash="dashdot")
     if 2 * r <= d_max:
         f2 = bounds.overparam_factor(2 * r, r)
         fig.add_scatter(x=[2 * r, 2 * r], y=[f2, 2.0], mode="markers+text", text=[f"{f2:.2f}", "2"], textposition="top right",
-                        textfont=dict(size=16), marker=dict(size=14, color=OKABE_ITO[2], symbol="circle", line=dict(width=2)),
-                        name=f"d = 2r = {2 * r}: v2 = {f2:.2f}, v1 = 2", hoverinfo="skip")
+                        textfont=dict(size=16), marker=dict(size=14, color=OKABE_ITO[2], line=dict(width=2)),
+                        name=f"d = 2r = {2 * r}: v2 = {f2:.2f}, v1 = 2", hovertemplate="d = %{x}: %{y:.4g}<extra>d = 2r</extra>")
     fig.update_xaxes(title_text=f"factor width d (r = {r})")
     fig.update_yaxes(type="log", title_text="factor in T (log scale)", **log_ticks(1.0, max(v2.max(), V2_LIMIT_2R)))
     return style(fig, f"Over-parameterization factor of the paper's two versions (r = {r})")
@@ -203,8 +212,10 @@ def experiment_figure(outcome, title: str, x_log: bool = False) -> go.Figure:
     for c, p in enumerate(panels, start=1):
         xt = "time t (gradient flow; GD at t = η × iteration)" if p == "time" else "iteration t"
         whole = p == "iteration" and not x_log and max((r.x[-1] for r in runs if r.config.panel == p), default=0) <= 12
+        xmax = max((float(r.x[-1]) for r in runs if r.config.panel == p), default=10.0)
+        dtick = log_ticks(1.0, xmax)["dtick"] if x_log else (1 if whole else None)
         fig.update_xaxes(title_text=xt + (" (log scale)" if x_log else ""), type="log" if x_log else "linear",
-                         dtick=1 if whole else None, row=1, col=c)
+                         dtick=dtick, row=1, col=c)
         fig.update_yaxes(type="log", dtick=log_ticks(1.0, 10 ** _decades(runs))["dtick"], title_text=E_TITLE if c == 1 else None,
                          row=1, col=c)
     fig = style(fig, title, height=580)

@@ -29,7 +29,10 @@ def outcome_for(exp: ex.Experiment, seed: int, clicked: bool):
         sink: list = []
 
         def on_progress(fraction: float, message: str) -> bool:
-            lv.snapshot = ex.ExperimentOutcome(exp.key, seed, list(sink), stopped=True)  # kept if Stop interrupts
+            lv.snapshot = ex.ExperimentOutcome(exp.key, seed, list(sink), stopped=True)
+            # Stored now, not only in run_live's except: with fast reruns the Stop rerun starts (and reads it)
+            # before the interrupted run unwinds.
+            st.session_state[f"{key}__partial"] = (rid, lv.snapshot)
             lv.update(fraction, message)
             return False
 

@@ -62,3 +62,23 @@ def test_paper_page_runs_an_experiment_by_click(page, app_url):
     page.mouse.move(5, 5)                                                 # no tooltip over the chart
     path = screenshot(page, "paper_page")
     print(f"\npaper: first render {seconds:.2f} s, Nyström experiment click→chart {time.perf_counter() - t0:.2f} s, {path}")
+
+
+def test_paper_stop_keeps_the_finished_runs(page, app_url):
+    goto(page, app_url, "Paper", "Paper: one-click reproductions")
+    page.locator(".st-key-pp_seed").get_by_role("spinbutton").fill("7")  # a seed the other tests did not cache
+    page.locator(".st-key-pp_seed").get_by_role("spinbutton").press("Enter")
+    wait_for_app_run(page)
+    t0 = time.perf_counter()
+    page.locator(".st-key-pp_run_init").get_by_role("button", name="Run").click()
+    stop = page.get_by_role("button", name="Stop")
+    stop.wait_for(timeout=30_000)                                         # shown once the run takes > 0.5 s
+    page.wait_for_timeout(300)
+    stop.click()
+    block = page.locator(".st-key-pp_block_init")
+    block.get_by_text("Stopped before the end: showing the 1 of 3 runs").wait_for(timeout=30_000)
+    wait_for_app_run(page)
+    assert block.get_by_test_id("stPlotlyChart").count() == 1             # the Ward–Kolda run that had finished
+    assert block.get_by_text("check_circle").count() == 0                 # no claims are checked on a partial run
+    assert_no_exception(page)
+    print(f"\npaper: Run → Stop → partial chart {time.perf_counter() - t0:.2f} s")
