@@ -258,11 +258,14 @@ def run_task(pieces: list) -> list:
 
 
 # ---------------------------------------------------------------------- execution
-def iter_sweep(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: str | None = None):
+def iter_sweep(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: str | None = None,
+               heartbeat: float = 0.25):
     """Yield ``(cell, trials, outcomes)`` as tasks finish; outstanding Dask tasks are cancelled on exit.
 
-    Closing the generator early (``break``, an exception, a Streamlit rerun) cancels every task
-    that has not finished, in a ``finally`` clause.
+    On Dask, ``None`` is yielded every ``heartbeat`` seconds while nothing finishes, so a caller can
+    stay responsive (a Streamlit page is only interrupted at its next ``st`` call). Closing the
+    generator early (``break``, an exception, a Streamlit rerun) cancels every task that has not
+    finished, in a ``finally`` clause.
     """
     check_choice(engine, "engine", ("dask", "serial"))
     payloads = [[(c, t, plan.settings[c], plan.seeds[c, list(t)].tolist()) for c, t in task] for task in plan.tasks]
@@ -274,17 +277,31 @@ def iter_sweep(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler:
 
     client = client or get_client(scheduler)
     token = uuid.uuid4().hex[:10]
-    futures = [client.submit(run_task, pieces, key=f"agd-sweep-{token}-{i:06d}", pure=False,
-                             priority=_priority(plan, pieces)) for i, pieces in enumerate(payloads)]
+    order = sorted(range(len(payloads)), key=lambda i: -_priority(plan, payloads[i]))  # slow cells first:
+    futures = [client.submit(run_task, payloads[i], key=f"agd-sweep-{token}-{i:06d}", pure=False,  # workers start
+                             priority=_priority(plan, payloads[i])) for i in order]                # what arrives first
     try:
-        for fut in as_completed(futures, loop=client.loop):
-            try:
-                yield from fut.result()
-            except ModuleNotFoundError as exc:
-                raise RuntimeError(f"a Dask worker cannot import {exc.name!r}: install agdcore on every "
-                                   "worker machine (pip install -e .).") from None
+        finished, beat = as_completed(futures, loop=client.loop), time.monotonic()
+        while not finished.is_empty():
+            if not finished.has_ready():
+                time.sleep(0.02)
+                if time.monotonic() - beat >= heartbeat:
+                    beat = time.monotonic()
+                    yield None
+                continue
+            for fut in finished.next_batch(block=False):
+                yield from _pieces(fut)
+            beat = time.monotonic()
     finally:
         client.cancel(futures, force=True)
+
+
+def _pieces(fut) -> list:
+    try:
+        return fut.result()
+    except ModuleNotFoundError as exc:
+        raise RuntimeError(f"a Dask worker cannot import {exc.name!r}: install agdcore on every "
+                           "worker machine (pip install -e .).") from None
 
 
 def _priority(plan: SweepPlan, pieces) -> int:
@@ -311,7 +328,8 @@ def sweep(grid: dict, trials: int = 10, *, base: dict | None = None, seed: int =
         "dask" uses ``client``, else the scheduler at ``scheduler`` or $AGDCORE_DASK_SCHEDULER, else
         the embedded local cluster; "serial" runs here (tests, tiny sweeps). Same seeds -> same table.
     callback : callable, optional
-        ``callback(n_done, n_total)`` in trials after each task; returning True stops the sweep
+        ``callback(n_done, n_total)`` in trials after each task (and every ~0.25 s on Dask while
+        waiting); returning True stops the sweep
         (outstanding tasks are cancelled) and the partial table is returned with ``attrs["complete"]`` False.
 
     Returns
@@ -339,9 +357,10 @@ def run_plan(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: s
     done, stopped = 0, False
     gen = iter_sweep(plan, engine=engine, client=client)
     try:
-        for cell, trial_idx, out in gen:
-            parts.append((cell, trial_idx, out))
-            done += len(trial_idx)
+        for piece in gen:
+            if piece is not None:   # None: a heartbeat, nothing finished
+                parts.append(piece)
+                done += len(piece[1])
             if callback is not None and callback(done, plan.n_trials) and done < plan.n_trials:
                 stopped = True
                 break

@@ -75,9 +75,11 @@ def _readable_axes(fig: go.Figure, xs=None, ys=None) -> None:
     if xs is not None and fig.layout.xaxis.type == "log":
         fig.update_xaxes(tickvals=list(xs), ticktext=[f"{v:g}" for v in xs])
     y = np.asarray([v for v in (ys if ys is not None else []) if np.isfinite(v) and v > 0], float)
-    if y.size:
-        ticks = _log_ticks(math.log10(y.min()) - 0.15, math.log10(y.max()) + 0.15)
-        fig.update_yaxes(tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+    if y.size:   # at least 0.8 decades shown, so that two or more 1-2-5 ticks always fall inside
+        lo, hi = math.log10(y.min()), math.log10(y.max())
+        pad = max(0.15, (0.8 - (hi - lo)) / 2)
+        ticks = _log_ticks(lo - pad, hi + pad)
+        fig.update_yaxes(range=[lo - pad, hi + pad], tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     fig.update_layout(legend=dict(y=-0.22), margin=dict(b=60), showlegend=True)
 
 
@@ -92,7 +94,7 @@ def line_figure(summary, x: str, *, max_iter: float, tol: float, height: int = 4
     xs, med = s[x].tolist(), s["median"].to_numpy(float)
     fig = go.Figure()
     blue = OKABE_ITO["blue"]
-    numeric = _is_numeric(xs)
+    numeric = _is_numeric(xs) and len(xs) >= 2   # one value: a marker with bars, not a band
     hover = f"{SYMBOLS[x] or x} = %{{x}}<br>median %{{y:.4g}}<br>%{{customdata}}<extra></extra>"
     custom = [f"IQR {a:.4g} – {b:.4g}; {f} of {k} failed" for a, b, f, k in
               zip(s["q25"], s["q75"], s["failures"], s["trials"])]

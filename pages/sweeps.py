@@ -128,10 +128,11 @@ def run(plan: sw.SweepPlan, v: dict) -> None:
     bar = st.progress(0.0, text=f"0 of {plan.n_trials} trials on {state['engine']}")
     last = [0.0]
 
-    def progress(done: int, total: int) -> bool:
+    def progress(done: int, total: int) -> bool:   # also called every ~0.25 s while Dask works
         now = time.perf_counter()
         if done == total or now - last[0] >= 0.2:   # ≤ 5 updates a second; each is also where Stop lands
-            bar.progress(done / total, text=f"{done} of {total} trials on {state['engine']}")
+            bar.progress(done / total, text=f"{done} of {total} trials on {state['engine']} · "
+                                            f"{now - state['started']:.0f} s")
             last[0] = now
         return False
 

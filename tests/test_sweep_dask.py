@@ -149,6 +149,8 @@ def test_stopping_cancels_every_outstanding_task(cluster, how):
 
     def callback(done, total):
         seen.append(done)
+        if done == 0:
+            return False      # a heartbeat while the first tasks run
         if how == "exception in callback":
             raise Interrupted
         return True
@@ -159,7 +161,7 @@ def test_stopping_cancels_every_outstanding_task(cluster, how):
     else:
         df = run_plan(plan, scheduler=cluster["address"], callback=callback)
         assert not df.attrs["complete"] and 0 < len(df) < plan.n_trials
-    assert seen == [2]
+    assert seen[-1] == 2 and set(seen[:-1]) <= {0}
     keys, executing = _wait_idle(client)
     assert keys == [] and not any(executing.values()), (keys, executing)
 
