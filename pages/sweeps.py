@@ -9,13 +9,14 @@ import numpy as np
 import streamlit as st
 
 import agdcore as agd
-from agdcore import sweep as sw
 from agdcore import sweep_plots as sp
+from agdcore.sweep import (PARAMETERS, SweepPlan, engine_info, get_client, parse_values, plan_sweep, run_plan,
+                           scheduler_address, summarize, to_table)
 from agdui.style import apply_style, show_chart
 from agdui.urlstate import Param, current_values, init_state, sync_url, widget
 
 PREFIX = "sweeps"
-NAMES = tuple(sw.PARAMETERS)
+NAMES = tuple(PARAMETERS)
 SEED_MAX = 2**31 - 1
 DEFAULT_VALUES = {"width": "5, 10, 20", "width_ratio": "1, 2, 4", "kappa": "5, 10, 20, 40",
                   "step_mult": "0.25, 0.5, 1, 1.5", "C": "2, 4, 8, 16", "nu": "0.1, 0.25, 0.5, 0.75, 1",
@@ -58,7 +59,7 @@ def check_lists(ss) -> list[str]:
         if name == "none":
             continue
         try:
-            sw.parse_values(name, ss[f"{PREFIX}_{vkey}"])
+            parse_values(name, ss[f"{PREFIX}_{vkey}"])
         except ValueError as exc:
             msgs.append(f"URL parameter '{vkey}' = '{str(ss[f'{PREFIX}_{vkey}'])[:40]}' is invalid: {exc} "
                         f"Using the default ({DEFAULT_VALUES[name]}).")
@@ -87,7 +88,7 @@ def sidebar() -> None:
     widget(BY_NAME["engine"], PREFIX, sb, format_func=lambda v: {"dask": "Dask", "serial": "this process"}[v])
 
 
-def make_plan(v: dict) -> sw.SweepPlan:
+def make_plan(v: dict) -> SweepPlan:
     """The validated plan for the settings (ValueError names what is wrong)."""
     if v["y"] != "none" and v["y"] == v["x"]:
         raise ValueError(f"the two swept parameters are both {v['x']!r}; choose two different ones (or none).")
@@ -96,19 +97,19 @@ def make_plan(v: dict) -> sw.SweepPlan:
         grid[v["y"]] = v["yv"]
     base = {k: v[k] for k in ("m", "n", "rank", "kappa", "width", "algorithm", "init", "step", "noise",
                               "problem_seed", "max_iter", "tol")}
-    return sw.plan_sweep(grid, v["trials"], base=base, seed=v["seed"])
+    return plan_sweep(grid, v["trials"], base=base, seed=v["seed"])
 
 
 # ---------------------------------------------------------------------- running
 @st.cache_resource(show_spinner="Starting the Dask cluster (first sweep only)…")
 def _dask(address: str | None) -> dict:
     # A dict, not the Client: Streamlit refuses to cache awaitables (and a Client is one).
-    return {"client": sw.get_client(address)}
+    return {"client": get_client(address)}
 
 
 def dask_client():
     """The shared Dask client: $AGDCORE_DASK_SCHEDULER if set, else the local loopback cluster."""
-    address = sw.scheduler_address()
+    address = scheduler_address()
     entry = _dask(address)
     if entry["client"].status != "running":
         _dask.clear()
@@ -116,11 +117,11 @@ def dask_client():
     return entry["client"]
 
 
-def run(plan: sw.SweepPlan, v: dict) -> None:
+def run(plan: SweepPlan, v: dict) -> None:
     """Run the sweep with a progress bar; finished pieces are kept in the session as they arrive."""
     client = dask_client() if v["engine"] == "dask" else None
     state = {"plan": plan, "parts": [], "values": dict(v), "df": None, "started": time.perf_counter(),
-             "engine": sw.engine_info(client) if client is not None else "serial"}
+             "engine": engine_info(client) if client is not None else "serial"}
     st.session_state[f"{PREFIX}__run"] = state
     stop_slot = st.empty()   # Stop: any click reruns the page, which interrupts run_plan -> tasks cancelled
     stop_slot.button("Stop", key=f"{PREFIX}_stop", icon=":material/stop_circle:",
@@ -136,7 +137,7 @@ def run(plan: sw.SweepPlan, v: dict) -> None:
             last[0] = now
         return False
 
-    state["df"] = sw.run_plan(plan, engine=v["engine"], client=client, callback=progress, parts=state["parts"])
+    state["df"] = run_plan(plan, engine=v["engine"], client=client, callback=progress, parts=state["parts"])
     bar.empty()
     stop_slot.empty()
 
@@ -146,7 +147,7 @@ def finished_table(state: dict):
     if state["df"] is not None:
         return state["df"]
     plan = state["plan"]
-    df = sw.to_table(plan, state["parts"])
+    df = to_table(plan, state["parts"])
     df.attrs.update(swept=list(plan.params), complete=False, engine=state["engine"],
                     seconds=time.perf_counter() - state["started"])
     state["df"] = df
@@ -169,7 +170,7 @@ def show_results(state: dict) -> None:
     if not df.attrs["complete"]:   # interrupted by Stop (or by a setting changed while it ran)
         st.warning(f"Sweep stopped after {len(df)} of {state['plan'].n_trials} trials; every outstanding task "
                    "was cancelled. The charts show the finished trials.", icon=":material/stop_circle:")
-    summary = sw.summarize(df, by=swept)
+    summary = summarize(df, by=swept)
     c = st.columns(4)
     c[0].metric("trials", f"{len(df):,}", help=f"{v['trials']} per cell")
     c[1].metric("cells", f"{len(summary):,}", help=" × ".join(swept))

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 from pathlib import Path
 
 import numpy as np
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from agdcore import sweep as sw
+sw = importlib.import_module("agdcore.sweep")   # the module, even once agdcore exports the function sweep
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/sweeps.py"

@@ -4,6 +4,7 @@ Every process started here is killed in teardown.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -17,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from agdcore import sweep as sw
 from agdcore.sweep import plan_sweep, run_plan, sweep
+
+sw = importlib.import_module("agdcore.sweep")   # the module, even once agdcore exports the function sweep
 
 pytestmark = pytest.mark.dask
 ROOT = Path(__file__).resolve().parents[1]
