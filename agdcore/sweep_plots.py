@@ -182,7 +182,8 @@ def _log_ticks(lo: float, hi: float) -> list:
 def profile_figure(summary, x: str, y: str, *, max_iter: float, tol: float, height: int = 480) -> go.Figure:
     """2-D sweep as lines: median iterations against ``x``, one line (and fitted shape) per value of ``y``."""
     fig = go.Figure()
-    shape = theory_shape(summary, [x, y]) if _is_numeric(summary[x]) else None
+    # the shape is drawn against x only when x itself is κ or the width (else it would be flat in x)
+    shape = theory_shape(summary, [x, y]) if _is_numeric(summary[x]) and theory_shape(summary, [x]) else None
     fit = fit_constant(summary["median"], shape[1]) if shape is not None else (math.nan, 0)
     for k, level in enumerate(_levels(summary, y)):
         s = summary[summary[y] == level]

@@ -188,11 +188,11 @@ def show_results(state: dict) -> None:
                "its unknown constant fitted (least squares on log iterations) — compare slopes, not levels.")
     if "nu" in swept:
         show_failures(summary, swept)
-    st.dataframe(summary, hide_index=True, column_config={
+    shown = summary.assign(**{q: [f"{x:.0f}" if np.isfinite(x) else "not reached" for x in summary[q]]
+                              for q in ("q25", "median", "q75")})
+    st.dataframe(shown, hide_index=True, column_config={
         "failure_rate": st.column_config.NumberColumn("failure rate", format="percent"),
-        "q25": st.column_config.NumberColumn("25 % iterations", format="%.0f"),
-        "median": st.column_config.NumberColumn("median iterations", format="%.0f"),
-        "q75": st.column_config.NumberColumn("75 % iterations", format="%.0f")})
+        "q25": "25 % iterations", "median": "median iterations", "q75": "75 % iterations"})
     st.download_button("Download the table (CSV, one row per trial)", df.to_csv(index=False), "agd_sweep.csv",
                        "text/csv", on_click="ignore", icon=":material/download:")
 

@@ -224,3 +224,10 @@ def test_wilson_interval_matches_scipy_and_failure_figure_shows_delta():
     fig = sp.failure_figure(s, {10: ([0.25, 0.5], [0.0002, 0.012])})
     assert fig.data[1].name.startswith("Monte-Carlo δ(ν)") and "[derived]" in fig.data[1].name
     assert list(fig.data[0].y) == [0.0, 0.3] and fig.layout.yaxis.type != "log"
+
+
+def test_profile_draws_no_flat_shape_when_x_is_not_kappa_or_width():
+    s = fake_summary([5, 10], widths=(5, 10)).rename(columns={"kappa": "nu"})
+    s["nu"] = s["nu"] / 10
+    fig = sp.profile_figure(s, "nu", "width", max_iter=1e4, tol=1e-8)
+    assert not [t for t in fig.data if t.legendgroup == "theory"]
