@@ -55,9 +55,11 @@ def test_paper_page_runs_an_experiment_by_click(page, app_url):
     page.locator(".gtitle", has_text="ScaledGD with the Nyström initialization").first.wait_for(timeout=30_000)
     assert_no_exception(page)
     block = page.locator(".st-key-pp_block_nystrom")
-    assert block.get_by_test_id("stPlotlyChart").count() == 1
-    assert block.get_by_test_id("stDataFrame").count() == 1
+    block.get_by_test_id("stDataFrame").wait_for(timeout=30_000)          # the table renders lazily
+    block.get_by_text("check_circle").nth(1).wait_for(timeout=30_000)
+    assert block.get_by_test_id("stPlotlyChart").count() == 1 and block.get_by_test_id("stDataFrame").count() == 1
     assert block.get_by_text("check_circle").count() == 2                 # both claims re-checked and holding
+    assert block.get_by_text("cancel").count() == 0
     block.get_by_test_id("stPlotlyChart").scroll_into_view_if_needed()
     page.mouse.move(5, 5)                                                 # no tooltip over the chart
     path = screenshot(page, "paper_page")
