@@ -8,7 +8,6 @@ import importlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,12 +31,6 @@ def _spawn(args: list, log: Path) -> subprocess.Popen:
     with open(log, "w") as fh:
         return subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT,
                                 start_new_session=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -166,14 +159,6 @@ def test_stopping_cancels_every_outstanding_task(cluster, how):
     assert seen[-1] == 2 and set(seen[:-1]) <= {0}
     keys, executing = _wait_idle(client)
     assert keys == [] and not any(executing.values()), (keys, executing)
-
-
-def test_unreachable_scheduler_fails_clearly_within_10_s():
-    addr = f"tcp://127.0.0.1:{_free_port()}"
-    t0 = time.monotonic()
-    with pytest.raises(ConnectionError, match=f"could not reach the Dask scheduler at {addr}"):
-        sweep({"kappa": [5]}, trials=1, scheduler=addr)
-    assert time.monotonic() - t0 < 10
 
 
 def test_local_cluster_is_loopback_only_single_threaded_and_reused():
