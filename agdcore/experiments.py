@@ -119,11 +119,11 @@ class ExperimentOutcome:
         for r in self.runs:
             c = r.config
             unit = "time" if c.panel == "time" else "iterations"
-            rows.append({"run": c.label, "source": c.source, "status": r.status,
+            rows.append({"run": c.label, **r.extra, "source": c.source, "status": r.status,
                          **{f"reached {lv:g} at": _fmt(v, unit) for lv, v in r.milestones.items()},
                          f"reached {TOL:g} at": _fmt(r.to_tol, unit),
                          "final e_t": f"{r.final_error:.3g}", "floor": f"{r.floor:.3g}",
-                         "seconds": round(r.seconds, 2), **r.extra})
+                         "seconds": round(r.seconds, 2)})
         return rows
 
     def claims(self) -> list[Claim]:
@@ -186,7 +186,7 @@ def run_config(cfg: RunConfig, seed: int, callback=None, milestones: tuple = ())
         x, y = np.arange(L, dtype=float), np.median(E, axis=0)
         its = np.array([np.inf if r.iterations_to_tol is None else r.iterations_to_tol for r in results])
         to_tol = float(np.median(its)) if np.all(np.isfinite(its)) else None
-        extra = {"per-seed iterations": ", ".join(f"{v:.0f}" for v in its)}
+        extra = {"iterations, per seed": ", ".join(f"{v:.0f}" for v in its)}
     else:
         x, y, to_tol, extra = res.t, res.error, (res.time_to_tol if res.is_flow else res.iterations_to_tol), {}
     if cfg.theory_columns:
@@ -201,9 +201,9 @@ def run_config(cfg: RunConfig, seed: int, callback=None, milestones: tuple = ())
 def _theory_columns(cfg: RunConfig, problem, C: float = 8.0, nu: float = 0.5, theta: float = 0.5) -> dict:
     d, r = cfg.width, problem.rank
     fac = bounds.rate_a_priori(bounds.rho(nu, d, r), C, problem.kappa, theta)
-    return {"d/r": d / r, "v2 factor d/(√d−√(r−1))² [paper]": round(bounds.overparam_factor(d, r), 2),
-            "v1 factor d/(d−r) [paper]": round(bounds.overparam_factor(d, r, "v1"), 2),
-            "a-priori T(1e-10) [derived, Cor. D6]": bounds.iterations_for(1.0, TOL, fac)}
+    return {"v2 factor [paper]": round(bounds.overparam_factor(d, r), 2),
+            "v1 factor [paper]": round(bounds.overparam_factor(d, r, "v1"), 2),
+            "a-priori T(1e-10) [derived]": bounds.iterations_for(1.0, TOL, fac)}
 
 
 def run_experiment(key: str, seed: int = 1, on_progress=None, sink: list | None = None,

@@ -118,7 +118,7 @@ def calculator() -> dict | None:
     m[0].metric("ρ [U form]", f"{v['rho']:.4f}")
     m[1].metric("v2 factor [V]", f"{v['v2']:.3f}", help="d/(√d − √(r−1))²")
     m[2].metric("v1 factor [V]", "∞ (d = r)" if not np.isfinite(v["v1"]) else f"{v['v1']:.3f}", help="d/(d − r)")
-    m[3].metric("1 − rate per iteration [D]", f"{v['one_minus_rate']:.3g}",
+    m[3].metric("1 − rate [D]", f"{v['one_minus_rate']:.3g}",
                 help=f"rate = (1 − (1−θ)²ρ²/(C²κ²))² = {v['rate']:.12g} (Cor. D5): e_t shrinks by this factor per iteration")
     m[4].metric("T(ε) a-priori [D]", f"{v['T']:,.0f}" if v["T"] < 1e15 else f"{v['T']:.3e}", help="Cor. D6")
     st.markdown(
