@@ -191,3 +191,13 @@ def test_cli_scheduler_flag_runs_on_the_external_cluster(cluster, tmp_path, caps
     assert rc == 0 and f"Dask scheduler {cluster['address']}" in err
     serial = sweep({"kappa": [3, 6]}, trials=4, base={**BASE, "max_iter": 10_000}, seed=1, engine="serial")
     pd.testing.assert_frame_equal(pd.read_csv(csv).drop(columns="seconds"), _outcome(serial), check_dtype=False)
+
+
+def test_the_page_honours_AGDCORE_DASK_SCHEDULER(cluster, monkeypatch):
+    from test_app_sweeps import TINY, open_page, run
+
+    monkeypatch.setenv("AGDCORE_DASK_SCHEDULER", cluster["address"])
+    at = run(open_page(state={**TINY, "engine": "dask", "y": "none", "xv": "2, 4"}))
+    df = at.session_state["sweeps__run"]["df"]
+    assert df.attrs["engine"] == f"Dask scheduler {cluster['address']}, 2 workers" and len(df) == 6
+    assert not at.error
