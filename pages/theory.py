@@ -96,7 +96,10 @@ def calculator_inputs() -> dict:
         d = c[1].number_input("width d", value=10, step=1, key="th_d", help="integer ≥ r")
     else:
         ratio = c[1].number_input("d/r", value=2.0, step=0.5, key="th_ratio", help="≥ 1; d = round(r·d/r)")
-        d = int(round(ratio * r)) if np.isfinite(ratio) and abs(ratio * r) < 1e9 else -1
+        ok = all(isinstance(v, (int, float)) and np.isfinite(v) for v in (ratio, r)) and 1 <= ratio and abs(ratio * r) < 1e9
+        if not ok:
+            st.error(f"Calculator input: d/r must be a number between 1 and 1e9/r, got {ratio!r}.", icon=":material/error:")
+        d = int(round(ratio * r)) if ok else None
     kappa = c[2].number_input("condition number κ", value=10.0, step=1.0, key="th_kappa", help="1 ≤ κ ≤ 1e8")
     C = c[3].number_input("init constant C", value=8.0, step=1.0, key="th_C", help="0 < C ≤ 1e6")
     c = st.columns(4)
@@ -109,10 +112,12 @@ def calculator_inputs() -> dict:
 
 def calculator() -> dict | None:
     p = calculator_inputs()
+    if p["d"] is None:
+        return None
     try:
         v = tp.calculator(**p)
     except ValueError as exc:
-        st.error(f"Calculator input: {exc}")
+        st.error(f"Calculator input: {exc}", icon=":material/error:")
         return None
     m = st.columns(5)
     m[0].metric("ρ [U form]", f"{v['rho']:.4f}")

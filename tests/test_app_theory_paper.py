@@ -67,6 +67,9 @@ def test_invalid_calculator_input_gives_an_error_not_a_crash(theory):
         assert len(charts(theory)) == 2                                # δ and v1/v2 plots still shown (defaults)
         theory.number_input(key=key).set_value(good).run()
         assert not theory.error and len(charts(theory)) == 4, key      # back to normal once fixed
+    theory.radio(key="th_mode").set_value("d/r").run()
+    theory.number_input(key="th_ratio").set_value(0.5).run()
+    assert not theory.exception and "d/r must be a number between 1" in theory.error[0].value
 
 
 def test_paper_button_renders_chart_table_and_checked_claims():
