@@ -5,6 +5,9 @@ import streamlit as st
 from agdcore import experiments as ex
 from agdcore import theory_plots as tp
 from agdui import live, style
+from agdui import ensure_router
+
+ensure_router()  # deep links on a fresh server must go through app.py
 
 KIND = "paper"
 

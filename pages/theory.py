@@ -5,6 +5,9 @@ import streamlit as st
 from agdcore import bounds
 from agdcore import theory_plots as tp
 from agdui import style
+from agdui import ensure_router
+
+ensure_router()  # deep links on a fresh server must go through app.py
 
 B = bounds.BOUND_INFO
 GRADES = {"V": ("paper [V]", "green", "verified in Ward & Kolda's own text"),

@@ -4,6 +4,7 @@ Browser tests skip only when Chromium is missing *and* REQUIRE_BROWSER is unset;
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -38,9 +39,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """A real `streamlit run app.py` on a free loopback port for the whole session."""
+@contextlib.contextmanager
+def streamlit_server():
+    """Start `streamlit run app.py` on a free loopback port; yield its URL; stop it and check its log."""
     _require_browser()
     port = _free_port()
     log = tempfile.TemporaryFile("w+")
@@ -61,15 +62,24 @@ def app_url():
         proc.kill()
         log.seek(0)
         raise RuntimeError("streamlit did not start:\n" + log.read())
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
     log.seek(0)
     server_log = log.read()
     assert "Traceback" not in server_log, "the Streamlit server logged a traceback:\n" + server_log[-4000:]
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """A real `streamlit run app.py` on a free loopback port for the whole session."""
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,28 @@
+"""Deep links must go through the router even as the first request to a fresh server.
+
+With the page files in pages/, Streamlit runs a page file directly (v1 multipage emulation) until
+some run has called st.navigation; agdui.ensure_router reruns through app.py instead.
+"""
+import pytest
+
+from conftest import streamlit_server, wait_for_app_run
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("path, heading", [("theory", "Theory"), ("sweeps", "Sweeps"), ("compare", "Compare")])
+def test_deep_link_on_a_fresh_server_uses_the_router(browser, path, heading):
+    with streamlit_server() as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{url}/{path}")
+        wait_for_app_run(page)
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+        nav = page.get_by_test_id("stSidebarNav")
+        labels = [t.strip() for t in nav.locator("a").all_text_contents()]  # icon ligature + title
+        expected = ["Explore", "Compare", "Theory", "Paper", "Sweeps"]
+        assert len(labels) == 5 and all(lab.endswith(e) for lab, e in zip(labels, expected)), labels
+        assert page.title() == "AGD Explorer" or "AGD Explorer" in page.title()
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.url.rstrip("/").endswith(path)
+        context.close()
