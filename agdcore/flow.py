@@ -60,7 +60,7 @@ def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, 
     start = last_cb = time.perf_counter()
     z = states[0]
     with np.errstate(all="ignore"):
-        if cheap_error(z) - floor <= spec.tol:
+        if exact_sq_residual(A, X0, Y0) / norm2 - floor <= spec.tol:
             status = "converged"
         for a, b in zip(edges[:-1], edges[1:]):
             if status != "max_iter":

@@ -206,3 +206,13 @@ def test_flow_trials():
     t = agd.solve_trials(p, range(3), "flow", "gaussian", width=2, step=0.5, max_iter=200, tol=1e-8)
     assert t.errors.shape[0] == 3 and t.t[0] == 0.0
     assert np.all(t.status == "converged") and np.all(np.isfinite(t.iterations_to_tol))
+
+
+@pytest.mark.parametrize("tol", [1e-10, 1e-16, 1e-20])
+def test_flow_stops_at_tolerance_exactly(tol):
+    """The flow's terminal event uses the exact residual: time_to_tol is set and the error is right."""
+    p = agd.make_problem(50, 40, 3, 3.0, seed=0)
+    r = agd.solve(p, "flow", "gaussian", width=3, step=0.5, max_iter=20_000, tol=tol, seed=1, theory=False)
+    assert r.converged and r.time_to_tol == r.t[-1]
+    assert r.final_error <= tol and r.final_error == pytest.approx(tol, rel=1e-6)
+    assert r.final_error == pytest.approx(p.error(r.X, r.Y), rel=1e-9)
