@@ -96,14 +96,20 @@ def style_figure(fig: go.Figure, *, title: str, x_title: str, y_title: str, log_
 
 
 def set_log_range(fig: go.Figure, rng: list[float] | None, axis: str = "y") -> None:
-    """Set a log-axis range; narrow ranges get ticks at 1, 2, 5 only (no crowded 2…9 labels)."""
+    """Set a log-axis range with readable ticks: 1-2-5 ticks labelled with their full value on spans up
+    to 4 decades (Plotly's own minor labels print a bare "5" for 0.5), decades only beyond.
+    """
     if rng is None:
         return
     upd = dict(range=rng)
-    if rng[1] - rng[0] < 2.5:  # label 1-2-5 ticks with their full value (Plotly's "D2" would print "5" for 0.5)
-        vals = [m * 10.0 ** k for k in range(math.floor(rng[0]) - 1, math.ceil(rng[1]) + 1) for m in (1, 2, 5)]
+    span = rng[1] - rng[0]
+    if span <= 4.0:
+        mult = (1, 2, 5) if span <= 2.5 else (1, 3)
+        vals = [m * 10.0 ** k for k in range(math.floor(rng[0]) - 1, math.ceil(rng[1]) + 1) for m in mult]
         vals = [v for v in vals if rng[0] <= math.log10(v) <= rng[1]]
         upd.update(tickmode="array", tickvals=vals, ticktext=[_sci(v) for v in vals])
+    else:
+        upd.update(tickmode="auto", dtick=1 if span <= 12 else 2)
     (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
 
 
@@ -115,10 +121,17 @@ def html(text: str) -> str:
     return re.sub(r"(?<=[A-Za-zα-ωσ‖)\]])_([A-Za-z0-9])(?![A-Za-z0-9])", r"<sub>\1</sub>", text)
 
 
-def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
-    """At most ``max_points`` evenly spread indices into a length-``n`` series (first and last kept)."""
+def thin(n: int, max_points: int = MAX_POINTS, *, log: bool = False) -> np.ndarray:
+    """At most ``max_points`` indices into a length-``n`` series (first and last kept).
+
+    Evenly spread for a linear axis; ``log=True`` spreads them geometrically (every early index is
+    kept), which is what a log axis needs.
+    """
     if n <= max_points:
         return np.arange(n)
+    if log:
+        idx = np.geomspace(1, n - 1, max_points - 1).round().astype(int)
+        return np.unique(np.concatenate([[0], idx]))
     return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
 
 
@@ -193,9 +206,9 @@ def bound_curves(result, overlays: Sequence[str] = OVERLAYS) -> list[dict]:
         T = b.get(T_key)
         note = ""
         if T is not None and T > PESSIMISTIC * n:
-            note = f"T(ε) = {_sci(T)} iterations ≫ {n} plotted: looks flat here"
+            note = f"flat here: T(ε) = {_sci(T)} ≫ {n}"
         if not b.get("applies", True):
-            note = (note + "; " if note else "") + "assumptions not all met"
+            note = (note + "; " if note else "") + "assumptions fail"
         with np.errstate(over="ignore", under="ignore"):
             y = e0 * np.exp(t * math.log(rate))
         add(key, y, name + (f" — {note}" if note else ""), note=note)
@@ -222,7 +235,7 @@ def bound_curves(result, overlays: Sequence[str] = OVERLAYS) -> list[dict]:
 
 
 def loss_figure(result, *, overlays: Sequence[str] = OVERLAYS, title: str | None = None,
-                height: int = 520) -> go.Figure:
+                height: int = 520, max_points: int = MAX_POINTS) -> go.Figure:
     """e_t on a log axis against iterations (time for the flow), with the overlays that apply.
 
     Parameters
@@ -234,6 +247,10 @@ def loss_figure(result, *, overlays: Sequence[str] = OVERLAYS, title: str | None
         ``a_priori`` (e₀·rate_a_prioriᵗ), ``floor`` (Eckart–Young), ``tol`` (floor + tol).
     title : str, optional
         Defaults to "Relative error e_t".
+    height : int
+        Figure height in pixels.
+    max_points : int
+        Points per trace sent to the browser (fewer for cheap live redraws).
 
     Notes
     -----
@@ -245,7 +262,7 @@ def loss_figure(result, *, overlays: Sequence[str] = OVERLAYS, title: str | None
     x_label = result.x_label
     err = positive(result.error)
     t = np.asarray(result.t, dtype=float)
-    idx = thin(len(err))
+    idx = thin(len(err), max_points)
     fig.add_trace(go.Scatter(x=t[idx], y=err[idx], mode="lines", name="e_t (observed)",
                              line=dict(color=OKABE_ITO["black"], width=3.5), connectgaps=True,
                              hovertemplate=_hover("e_t (observed)", HOVER_FORMULA["observed"], x_label)))
@@ -255,7 +272,7 @@ def loss_figure(result, *, overlays: Sequence[str] = OVERLAYS, title: str | None
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=c["name"],
                                      line=_STYLE[c["key"]], hoverinfo="skip"))
             continue
-        i = thin(len(c["y"]))
+        i = thin(len(c["y"]), max_points)
         fig.add_trace(go.Scatter(x=c["t"][i], y=positive(c["y"][i]), mode="lines", name=c["name"],
                                  line=_STYLE[c["key"]], hovertemplate=_hover(c["name"], c["formula"], x_label)))
         if c["key"] in ("floor", "tol"):
@@ -427,7 +444,7 @@ def trials_figure(runs: Sequence[tuple[str, object]], *, log_x: bool = False, to
         t = np.asarray(tr.t, dtype=float)
         q = tr.quantiles((0.25, 0.5, 0.75))
         last = _last_active(tr)
-        idx = thin(last + 1)
+        idx = thin(last + 1, log=log_x)
         x = t[idx] if not log_x else np.where(t[idx] > 0, t[idx], np.nan)
         if tr.config.get("algorithm") == "flow":
             x_title = "iteration t (time t for the flow)"
@@ -448,6 +465,9 @@ def trials_figure(runs: Sequence[tuple[str, object]], *, log_x: bool = False, to
                                  hovertemplate=_hover("tolerance", HOVER_FORMULA["tol"], "t")))
     style_figure(fig, title="Relative error e_t: median and interquartile band over trials", x_title=x_title,
                  y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²", log_x=log_x, height=height)
+    if log_x and runs:
+        tmax = max(float(np.asarray(tr.t)[_last_active(tr)]) for _, tr in runs)
+        set_log_range(fig, [-0.05, math.log10(max(tmax, 10.0)) + 0.05], axis="x")
     return fig
 
 
@@ -463,19 +483,25 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def iterations_figure(runs: Sequence[tuple[str, object]], *, height: int = 380) -> go.Figure:
+def iterations_figure(runs: Sequence[tuple[str, object]], *, height: int | None = None) -> go.Figure:
     """Iterations to tolerance of every trial, one row per configuration (log x; unreached trials omitted)."""
     fig = go.Figure()
+    reached = []
     for j, (label, tr) in enumerate(runs):
         its = np.asarray(tr.iterations_to_tol, dtype=float)
-        ok = np.isfinite(its)
-        fig.add_trace(go.Box(x=positive(its[ok]), name=f"{label} ({int(ok.sum())}/{its.size} reached tol)",
-                             orientation="h", boxpoints="all", jitter=0.4, pointpos=0,
-                             marker=dict(color=SERIES[j % len(SERIES)], size=9),
+        ok = np.isfinite(its) & (its > 0)
+        tag = label.split(" ", 1)[0]
+        reached.append(its[ok])
+        fig.add_trace(go.Box(x=its[ok], y=[f"{tag} ({int(ok.sum())}/{its.size} reached)"] * int(ok.sum()),
+                             name=label, orientation="h", boxpoints="all", jitter=0.5, pointpos=0,
+                             marker=dict(color=SERIES[j % len(SERIES)], size=10),
                              line=dict(color=SERIES[j % len(SERIES)], width=2),
-                             hovertemplate="%{x:.0f} iterations<extra></extra>"))
+                             hovertemplate=f"{html(label)}<br>%{{x:.0f}} iterations<extra></extra>"))
     style_figure(fig, title="Iterations to tolerance (each dot is one trial)", x_title="iterations to tol",
-                 y_title="", log_y=False, log_x=True, height=height)
-    fig.update_layout(showlegend=False)
-    fig.update_yaxes(autorange="reversed")
+                 y_title="", log_y=False, log_x=True, height=height or 150 + 80 * max(len(runs), 1))
+    fig.update_layout(showlegend=False, margin=dict(l=170))
+    fig.update_yaxes(autorange="reversed", type="category")
+    allv = np.concatenate(reached) if reached else np.zeros(0)
+    if allv.size:
+        set_log_range(fig, log_range(allv, pad=0.15), axis="x")
     return fig

@@ -165,7 +165,7 @@ def headline(runs: list[tuple[str, object]], max_iter: int) -> str | None:
     if len(runs) < 2:
         return None
     meds = [np.median(np.where(np.isfinite(tr.iterations_to_tol), tr.iterations_to_tol, np.inf)) for _, tr in runs]
-    if not math.isfinite(meds[0]):
+    if not math.isfinite(meds[0]) or meds[0] <= 0:
         return None
     parts = []
     for (lab, _), med in zip(runs[1:], meds[1:]):

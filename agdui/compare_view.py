@@ -63,9 +63,11 @@ def _config_box(col, j: int) -> None:
     box.markdown(f"**Configuration #{j}**")
     widget(P[f"c{j}_algorithm"], PREFIX, box, format_func=lambda a: f"{agd.ALGORITHMS[a].label} ({a})")
     widget(P[f"c{j}_init"], PREFIX, box, format_func=lambda i: agd.INITIALIZERS[i].label)
-    c1, c2 = box.columns(2)
+    c1, c2 = box.columns([2, 3])
     widget(P[f"c{j}_width"], PREFIX, c1)
-    widget(P[f"c{j}_step"], PREFIX, c2, placeholder="default")
+    widget(P[f"c{j}_step"], PREFIX, c2, label="Step η", placeholder="default",
+           help="Empty = the default step of the algorithm/init (Ward–Kolda: 9/(4Cνσ₁); preconditioned: 0.5; "
+                "otherwise 0.5/σ₁)")
     init = _v(f"c{j}_init")
     par = R.INIT_PARAM.get(init)
     default = agd.INITIALIZERS[init].defaults.get(par) if par else None
@@ -88,7 +90,8 @@ def results(runs, values: dict, missing: list[str], chart_slot=None) -> None:
     text = R.headline(runs, int(values["max_iter"]))
     if text:
         st.markdown(f"**{style.md_escape(text)}**")
-    st.dataframe(R.summary_table(runs, int(values["max_iter"])), hide_index=True, width="stretch")
+    st.dataframe(R.summary_table(runs, int(values["max_iter"])), hide_index=True, width="stretch",
+                 column_config={"configuration": st.column_config.TextColumn(width="large")})
     style.show_chart(plots.iterations_figure(runs), f"{PREFIX}__chart_iters")
     _downloads(runs, values)
 

@@ -109,8 +109,9 @@ def _upload_box(sb, upload) -> None:
 def draw_main(result, slots: dict, live: bool = False, n: int = 0) -> None:
     """Loss curve and the singular values of Y and X into their placeholders."""
     sfx = f"_live{n}" if live else ""
-    style.show_chart(plots.loss_figure(result), f"{PREFIX}__chart_loss{sfx}", slots["loss"])
-    if len(result.record_index):
+    style.show_chart(plots.loss_figure(result, max_points=500 if live else plots.MAX_POINTS),
+                     f"{PREFIX}__chart_loss{sfx}", slots["loss"])
+    if len(result.record_index) and (not live or n % 3 == 0):  # live: singular values on every third redraw
         style.show_chart(plots.singular_values_figure(result, "Y"), f"{PREFIX}__chart_svy{sfx}", slots["svy"])
         style.show_chart(plots.singular_values_figure(result, "X"), f"{PREFIX}__chart_svx{sfx}", slots["svx"])
 
@@ -129,7 +130,9 @@ def metrics(result, problem) -> None:
                    help="e_{t+1}/e_t: log-linear fit of e_t − floor on the window [1e-10, 1e-3]")
     pred, src = _predicted_rate(b)
     cols[3].metric("Predicted rate", "—" if pred is None else f"{pred:.5f}", help=f"from the {src}")
-    cols[4].metric("Wall time", f"{result.seconds:.2f} s", help=f"{result.n_iter:,} {unit}")
+    sec = result.seconds
+    cols[4].metric("Wall time", f"{sec * 1000:.0f} ms" if sec < 0.1 else f"{sec:.2f} s",
+                   help=f"{result.n_iter:,} {unit}, solver loop only")
 
 
 def _predicted_rate(b: dict):
@@ -142,7 +145,7 @@ def _predicted_rate(b: dict):
 def overlay_caption(result) -> None:
     """One line under the loss chart on what the overlays are and which ones look flat."""
     curves = plots.bound_curves(result)
-    flat = [c["name"].split(" (")[0] for c in curves if "flat" in c["note"]]
+    flat = [c["name"].split(" (")[0] for c in curves if "flat here" in c["note"]]
     text = ("Dashed/dotted lines are bounds and predictions; the legend gives each one's source "
             "(paper / derived / exact) and hovering shows its formula.")
     if flat:

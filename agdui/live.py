@@ -100,7 +100,7 @@ class LiveRun:
     """
 
     def __init__(self, key: str, run_id: str, *, label: str = "Running", draw: Callable | None = None,
-                 show_after: float = 0.5, redraw_every: float = 0.2, where=None):
+                 show_after: float = 0.5, redraw_every: float = 0.4, where=None):
         self.key, self.run_id, self.label, self.draw = key, run_id, label, draw
         self.show_after, self.redraw_every = show_after, redraw_every
         self.box = (where if where is not None else st).empty()
@@ -130,20 +130,29 @@ class LiveRun:
             self.bar.progress(fraction, text=msg)
 
     def maybe_draw(self, make_snapshot: Callable) -> None:
-        """Call ``draw`` with a fresh snapshot if ``redraw_every`` seconds have passed."""
+        """Every ``redraw_every`` seconds: take a snapshot, keep it for Stop, and call ``draw`` with it.
+
+        The snapshot goes to session state at once: on Stop, Streamlit starts the next run in a new
+        thread while this one is still winding down, so the partial result must already be there.
+        """
         now = time.perf_counter()
-        if self.draw is None or now - self._last_draw < self.redraw_every:
+        if now - self._last_draw < self.redraw_every:
             return
         self._last_draw = now
-        self.snapshot = make_snapshot()
-        self.redraws += 1
-        self.draw(self.snapshot)
+        snap = make_snapshot()
+        if dataclasses.is_dataclass(snap) and hasattr(snap, "seconds"):
+            snap = dataclasses.replace(snap, seconds=now - self.start)
+        self.snapshot = snap
+        st.session_state[f"{self.key}__partial"] = (self.run_id, self.snapshot)
+        if self.draw is not None:
+            self.redraws += 1
+            self.draw(self.snapshot)
 
     def solve_callback(self, progress) -> bool:
         """Pass as ``callback=`` to :func:`agdcore.solve`."""
         unit = "time" if progress.t != progress.iteration else "iteration"
-        self.update(progress.fraction, f"{unit} {progress.t:,.4g} of {progress.max_iter:,} · "
-                                       f"e_t = {progress.error:.2e}")
+        where = f"time {progress.t:.4g}" if unit == "time" else f"iteration {progress.iteration:,}"
+        self.update(progress.fraction, f"{where} of {progress.max_iter:,} · e_t = {progress.error:.2e}")
         self.maybe_draw(progress.snapshot)
         return False
 
@@ -206,7 +215,8 @@ def run_live(key: str, run_id: str, compute: Callable[[LiveRun], object], *, kin
     try:
         value = compute(live)
     except BaseException:  # Streamlit's rerun/stop exceptions: keep the partial result for the Stop path
-        st.session_state[f"{key}__partial"] = (run_id, live.snapshot)
+        if live.snapshot is not None:
+            st.session_state[f"{key}__partial"] = (run_id, live.snapshot)
         raise
     live.close()
     st.session_state.pop(f"{key}__partial", None)
@@ -219,6 +229,6 @@ def _stopped_result(snapshot):
     if snapshot is None or not dataclasses.is_dataclass(snapshot) or not hasattr(snapshot, "message"):
         return snapshot
     k = len(snapshot.error) - 1
-    unit = "time" if snapshot.config.get("algorithm") == "flow" else "iteration"
+    where = f"time {snapshot.t[-1]:.4g}" if snapshot.config.get("algorithm") == "flow" else f"iteration {k:,}"
     return dataclasses.replace(snapshot, status="stopped",
-                               message=f"Stopped by you at {unit} {k}; the charts show the run up to there.")
+                               message=f"Stopped by you at {where}; the charts show the run up to there.")

@@ -262,19 +262,19 @@ def widget(p: Param, prefix: str, container=None, *, label: str | None = None, r
     c = container if container is not None else st
     key = _key(prefix, p.name)
     label = label or p.label or p.name
+    kwargs.setdefault("help", p.help)
     if p.kind == "choice" and radio:
-        return c.radio(label, p.choices, key=key, help=p.help, **kwargs)
+        return c.radio(label, p.choices, key=key, **kwargs)
     if p.kind == "choice":
-        return c.selectbox(label, p.choices, key=key, help=p.help, **kwargs)
+        return c.selectbox(label, p.choices, key=key, **kwargs)
     if p.kind == "bool":
-        return c.toggle(label, key=key, help=p.help, **kwargs)
+        return c.toggle(label, key=key, **kwargs)
     if p.kind == "int":
         lo = None if p.lo is None else int(p.lo)
         hi = None if p.hi is None else int(p.hi)
-        return c.number_input(label, min_value=lo, max_value=hi, step=1, key=key, help=p.help, **kwargs)
+        return c.number_input(label, min_value=lo, max_value=hi, step=1, key=key, **kwargs)
     lo = None if p.lo is None else float(p.lo)
     hi = None if p.hi is None else float(p.hi)
     if p.kind == "optfloat":
         kwargs.setdefault("value", None)
-    return c.number_input(label, min_value=lo, max_value=hi, format=p.fmt or "%g", key=key, help=p.help,
-                          **kwargs)
+    return c.number_input(label, min_value=lo, max_value=hi, format=p.fmt or "%g", key=key, **kwargs)

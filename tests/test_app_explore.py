@@ -57,16 +57,22 @@ def test_default_render(default_app):
     assert {d.label for d in at.get("download_button")} == {"Curves (CSV)", "Run (JSON, CLI schema)"}
 
 
-@pytest.mark.parametrize("key,value,expect", [
+STEPS = [  # applied one after the other on the same page (each is one form submission)
     ("m", 120, "m=120"), ("n", 90, "n=90"), ("rank", 3, "rank=3"), ("kappa", 4.0, "kappa=4.0"),
-    ("spectrum", "linear", "spectrum='linear'"), ("noise", 0.01, "noise=0.01"), ("width", 7, "width=7"),
-    ("step", 0.3, "step=0.3"), ("max_iter", 150, "max_iter=150"), ("tol", 1e-6, "tol=1e-06"), ("seed", 5, "seed=5"),
-    ("C", 4.0, "C=4.0"), ("nu", 0.25, "nu=0.25"),
-])
-def test_each_form_widget_changes_the_run(key, value, expect):
-    at = _apply(_app(), **{key: value})
-    assert not at.exception and not at.error
-    assert expect in _snippet(at)
+    ("spectrum", "linear", "spectrum='linear'"), ("noise", 0.01, "noise=0.01"), ("sigma1", 2.0, "sigma1=2.0"),
+    ("problem_seed", 3, "noise=0.01, seed=3,"), ("width", 7, "width=7"), ("step", 0.3, "step=0.3"), ("max_iter", 150, "max_iter=150"),
+    ("tol", 1e-6, "tol=1e-06"), ("seed", 5, "seed=5"), ("C", 4.0, "C=4.0"), ("nu", 0.25, "nu=0.25"), ("D", 0.1, "D=0.1"),
+]
+
+
+def test_each_form_widget_changes_the_run():
+    at = _app()
+    before = _charts(at)[0]["data"][0]["y"]
+    for key, value, expect in STEPS:
+        at = _apply(at, **{key: value})
+        assert not at.exception and not at.error, key
+        assert expect in _snippet(at), (key, _snippet(at))
+    assert _charts(at)[0]["data"][0]["y"] != before  # the chart was redrawn for the new run
 
 
 def test_algorithm_and_init_selectors_rerun_immediately():

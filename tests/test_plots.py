@@ -44,7 +44,7 @@ def test_loss_figure_pessimistic_bound_is_drawn_but_does_not_set_the_range(wk_ru
     _, r = wk_run
     fig = plots.loss_figure(r)
     apriori = next(t for t in fig.data if "a-priori" in t.name)
-    assert "looks flat" in apriori.name
+    assert "flat here: T(ε) = " in apriori.name
     assert len(apriori.x) > 2 and np.nanmin(apriori.y) > 0.5 * r.error[0]  # honest: ≈ e0 over the whole range
     lo, hi = fig.layout.yaxis.range
     finite = r.error[np.isfinite(r.error) & (r.error > 0)]
@@ -132,9 +132,13 @@ def test_trials_and_iterations_figures():
     assert "#1 WK: median of 4 trials" in names and "#2 Gaussian: interquartile band" in names
     band = next(t for t in fig.data if t.name == "#1 WK: interquartile band")
     assert band.fill == "tonexty" and fig.layout.yaxis.type == "log"
-    assert plots.trials_figure([("a", a)], log_x=True).layout.xaxis.type == "log"
+    logx = plots.trials_figure([("#1 WK", a)], log_x=True)
+    med = next(t for t in logx.data if "median" in (t.name or ""))
+    assert logx.layout.xaxis.type == "log" and list(med.x[1:4]) == [1, 2, 3]  # early iterations kept on log x
     fi = plots.iterations_figure([("#1 WK", a), ("#2 Gaussian", b)])
-    assert len(fi.data) == 2 and "4/4 reached tol" in fi.data[0].name and fi.layout.xaxis.type == "log"
+    assert len(fi.data) == 2 and fi.layout.xaxis.type == "log"
+    assert fi.data[0].y[0] == "#1 (4/4 reached)" and np.allclose(sorted(fi.data[0].x), sorted(a.iterations_to_tol))
+    assert fi.data[1].y is None or len(fi.data[1].x) == np.isfinite(b.iterations_to_tol).sum()
 
 
 def test_style_is_projector_readable(wk_run):

@@ -1,0 +1,164 @@
+"""AppTest tests of the Compare page: rendering, widgets, presets, URL state, bad input, Stop, snippet."""
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import APP
+
+SUBMIT = "FormSubmitter:compare_form-Run comparison"
+
+
+def _app(query=None):
+    at = AppTest.from_file(APP, default_timeout=60).switch_page("pages/compare.py")  # open /compare directly
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _table(at):
+    return at.dataframe[0].value
+
+
+def _trials_spec(at):
+    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if "median" in json.loads(c.proto.spec)["layout"]["title"]["text"])
+
+
+def _submit(at, **values):
+    for key, v in values.items():
+        at.get_by_key(f"compare_{key}").set_value(v)
+    return at.button(key=SUBMIT).click().run()
+
+
+@pytest.fixture(scope="module")
+def default_app():
+    return _app()
+
+
+def test_default_render(default_app):
+    at = default_app
+    assert not at.exception and not at.error
+    df = _table(at)
+    assert list(df["configuration"]) == ["#1 AGD · WK · d=10 · η default", "#2 AGD · Gaussian scale=0.1 · d=10 · η default"]
+    assert list(df["reached tol"]) == ["10/10", "10/10"] and df["iterations ÷ #1"][0] == "1×"
+    ratio = float(df["iterations ÷ #1"][1].rstrip("×"))
+    med = [int(x.replace(",", "")) for x in df["median iterations"]]
+    assert ratio == pytest.approx(med[1] / med[0], rel=1e-2) and ratio > 1
+    spec = _trials_spec(at)
+    names = [t.get("name") for t in spec["data"] if t.get("name")]
+    assert sum("median of 10 trials" in n for n in names) == 2 and sum("interquartile" in n for n in names) == 2
+    assert spec["layout"]["yaxis"]["type"] == "log"
+    assert any("In median, #1 reaches the tolerance" in m.value for m in at.markdown)
+
+
+STEPS = [  # applied one after the other on the same page (each is one form submission)
+    ("trials", 2, lambda at: list(_table(at)["reached tol"]) == ["2/2", "2/2"]),
+    ("max_iter", 50, lambda at: list(_table(at)["median iterations"]) == ["> 50", "> 50"]),
+    ("max_iter", 5000, lambda at: _table(at)["median iterations"][0] != "> 50"),
+    ("tol", 1e-4, lambda at: int(_table(at)["median iterations"][0].replace(",", "")) < 150),
+    ("c1_algorithm", "gd", lambda at: _table(at)["configuration"][0].startswith("#1 GD")),
+    ("c1_init", "spectral", lambda at: "spectral" in _table(at)["configuration"][0]),
+    ("c2_init", "nystrom", lambda at: "Nyström" in _table(at)["configuration"][1]),
+    ("c2_width", 6, lambda at: "d=6" in _table(at)["configuration"][1]),
+    ("c2_step", 0.3, lambda at: "η=0.3" in _table(at)["configuration"][1]),
+    ("c2_param", 0.05, lambda at: "scale=0.05" in _table(at)["configuration"][1]),
+    ("kappa", 3.0, lambda at: "κ = 3" in at.expander[0].label),
+    ("spectrum", "linear", lambda at: "linear" in at.expander[0].label),
+]
+
+
+def test_each_form_widget_changes_the_comparison():
+    at = _app({"trials": "3"})
+    for key, value, check in STEPS:
+        at = _submit(at, **{key: value})
+        assert not at.exception and not at.error, key
+        assert check(at), (key, _table(at))
+
+
+def test_number_of_configurations_and_log_axis_apply_immediately():
+    at = _app({"trials": "3"})
+    at.number_input(key="compare_n_configs").set_value(3).run()
+    assert len(_table(at)) == 3 and _table(at)["configuration"][2].startswith("#3 GD")
+    at.toggle(key="compare_log_x").set_value(True).run()
+    assert _trials_spec(at)["layout"]["xaxis"]["type"] == "log"
+
+
+def test_query_params_set_the_widgets():
+    at = _app({"trials": "3", "c2_init": "spectral", "c2_param": "0.2", "n_configs": "3", "c3_algorithm": "scaledgd",
+               "m": "60"})
+    assert not at.exception and not at.error
+    assert at.number_input(key="compare_trials").value == 3
+    assert at.selectbox(key="compare_c2_init").value == "spectral"
+    assert at.number_input(key="compare_c2_param").value == 0.2
+    assert at.number_input(key="compare_m").value == 60
+    df = _table(at)
+    assert len(df) == 3 and "spectral perturbation=0.2" in df["configuration"][1] and df["configuration"][2].startswith("#3 SCALEDGD")
+
+
+@pytest.mark.parametrize("query,name", [
+    ({"c1_algorithm": "flow"}, "c1_algorithm"), ({"trials": "0"}, "trials"), ({"n_configs": "9"}, "n_configs"),
+    ({"c3_width": "abc"}, "c3_width"), ({"m": "999999"}, "m"), ({"log_x": "maybe"}, "log_x"),
+])
+def test_invalid_query_params_show_an_error_and_use_the_default(query, name):
+    at = _app(query)
+    assert not at.exception
+    assert any(f"'{name}'" in e.value for e in at.error), [e.value for e in at.error]
+    assert len(_table(at)) == 2  # the default comparison still ran
+
+
+def test_config_errors_are_reported_not_raised():
+    at = _submit(_app({"trials": "2"}), m=8, n=8)
+    assert not at.exception
+    assert any("Configuration #1" in e.value and "width" in e.value for e in at.error)
+
+
+def test_presets_are_valid_and_load_in_one_click():
+    from agdui import compare_run as R
+
+    params = {p.name: p for p in R.PARAMS}
+    for preset in R.PRESETS.values():
+        for name, v in preset.items():
+            assert params[name].parse(params[name].format(v)) == v, (name, v)
+    paper = R.PRESETS["Ward–Kolda vs Gaussian (paper)"]
+    assert paper["c1_step"] == paper["c2_step"] == pytest.approx(9 / (4 * 8 * 0.5 * paper["sigma1"]))
+    assert paper["c2_param"] == 1e-3 and paper["max_iter"] >= 20_000 and paper["trials"] == 10
+    at = _app()
+    at.button(key=next(b.key for b in at.sidebar.button if b.label == "AGD vs GD (same init)")).click().run()
+    assert not at.exception
+    assert list(_table(at)["configuration"]) == ["#1 AGD · WK · d=10 · η default", "#2 GD · WK · d=10 · η default"]
+
+
+def test_stop_path_shows_finished_configurations_only():
+    from agdui import compare_run as R
+    from agdui import live
+    from agdui import settings as S
+
+    values = {**{p.name: p.default for p in R.PARAMS}, "trials": 2, "c2_width": 9}
+    configs = R.configs(values)
+    pkey = S.problem_key({**values, "source": "synthetic"})
+    ids = [live.run_key({"problem": pkey, "K": 2, **R.trial_kwargs(c, values)}) for c in configs]
+    _app({"trials": "2"})  # caches configuration #1 with K = 2
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["trials"], at.query_params["c2_width"] = "2", "9"
+    at.session_state["compare__stop"] = live.run_key({"ids": ids})
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert any("Stopped: not run" in i.value and "#2" in i.value for i in at.info)
+    assert list(_table(at)["configuration"]) == ["#1 AGD · WK · d=10 · η default"]
+    assert "Run to the end" in [b.label for b in at.button]
+    at.button(key="compare_resume").click().run()
+    assert len(_table(at)) == 2 and list(_table(at)["reached tol"]) == ["2/2", "2/2"]
+
+
+def test_snippet_reproduces_the_table():
+    at = _app({"trials": "3"})
+    code = next(c.value for c in at.code if "solve_trials" in c.value)
+    ns = {}
+    exec(compile(code, "<snippet>", "exec"), ns)  # noqa: S102 - our own generated code
+    meds = [np.nanmedian(tr.iterations_to_tol) for tr in ns["runs"].values()]
+    table = [int(x.replace(",", "")) for x in _table(at)["median iterations"]]
+    assert [int(np.quantile(tr.iterations_to_tol, 0.5, method="lower")) for tr in ns["runs"].values()] == table
+    assert all(abs(m - t) <= 0.5 * t for m, t in zip(meds, table))
+    assert list(ns["runs"]) == list(_table(at)["configuration"])

@@ -1,0 +1,117 @@
+"""Real-browser tests of the Explore page (Debian Chromium through Playwright). Timings are printed."""
+import re
+import time
+
+import pytest
+
+from conftest import screenshot, wait_for_app_run
+
+pytestmark = pytest.mark.browser
+N_CHARTS = 5  # loss, σ(Y), σ(X), balance, spectra
+
+
+def _charts_drawn(page, n=N_CHARTS, timeout=60_000):
+    page.wait_for_function(f"document.querySelectorAll(\"[data-testid='stPlotlyChart'] .js-plotly-plot\").length >= {n}",
+                           timeout=timeout)
+
+
+def _tall(page, height=3400):
+    page.set_viewport_size({"width": 1400, "height": height})
+    page.wait_for_timeout(600)
+
+
+def _field(page, label):
+    return page.get_by_role("spinbutton", name=label, exact=True)
+
+
+def _metric(page, label):
+    box = page.get_by_test_id("stMetric").filter(has_text=label)
+    return box.get_by_test_id("stMetricValue").inner_text()
+
+
+def test_explore_loads_with_all_charts(app_url, page):
+    t0 = time.perf_counter()
+    page.goto(app_url)
+    wait_for_app_run(page)
+    _charts_drawn(page)
+    print(f"\n[timing] Explore: navigation to all {N_CHARTS} charts drawn: {time.perf_counter() - t0:.2f} s")
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Converged:").count() == 1
+    legend = page.locator("[data-testid='stPlotlyChart'] .legendtext").all_text_contents()
+    assert any("live bound" in t and "(derived" in t for t in legend)
+    assert any("a-priori bound" in t and "flat here" in t for t in legend)
+    _tall(page)
+    screenshot(page, "explore_default")
+
+
+def test_explore_setting_changes_url_and_url_reproduces_state(app_url, page, browser):
+    page.goto(app_url)
+    wait_for_app_run(page)
+    _charts_drawn(page)
+    _field(page, "Rows m").fill("140")
+    _field(page, "Condition number κ = σ₁/σ_r").fill("4")
+    t0 = time.perf_counter()
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r".*m=140.*"), timeout=30_000)
+    wait_for_app_run(page)
+    _charts_drawn(page)
+    print(f"\n[timing] Explore: Apply to redrawn charts: {time.perf_counter() - t0:.2f} s")
+    assert "kappa=4" in page.url
+    its = _metric(page, "Iterations to tol")
+    final = _metric(page, "Final e_t")
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        fresh = other.new_page()
+        t0 = time.perf_counter()
+        fresh.goto(page.url)
+        wait_for_app_run(fresh)
+        _charts_drawn(fresh)
+        print(f"[timing] Explore: shared URL in a fresh context to all charts: {time.perf_counter() - t0:.2f} s")
+        assert _field(fresh, "Rows m").input_value() == "140"
+        assert _field(fresh, "Condition number κ = σ₁/σ_r").input_value() == "4"
+        assert _metric(fresh, "Iterations to tol") == its and _metric(fresh, "Final e_t") == final
+        assert fresh.locator("[data-testid='stException']").count() == 0
+    finally:
+        other.close()
+
+
+def test_explore_long_run_shows_progress_and_stops(app_url, page):
+    page.goto(app_url + "/?init=gaussian&scale=0.0001&max_iter=1000000&tol=0&seed=11")
+    stop = page.get_by_role("button", name="Stop")
+    stop.wait_for(timeout=60_000)
+    bar = page.get_by_test_id("stProgress")
+    first = bar.inner_text()
+    page.wait_for_timeout(1200)
+    second = bar.inner_text()
+    assert first != second  # progress moves while the solver runs
+    assert page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").count() >= 1  # live redraws
+    t0 = time.perf_counter()
+    stop.click()
+    page.get_by_text("Stopped by you").wait_for(timeout=30_000)
+    print(f"\n[timing] Explore: Stop click to stopped view: {time.perf_counter() - t0:.2f} s")
+    wait_for_app_run(page)
+    assert page.get_by_role("button", name="Run to the end").count() == 1
+    assert page.locator("[data-testid='stException']").count() == 0
+    _tall(page, 2000)
+    screenshot(page, "explore_stopped")
+
+
+def test_explore_divergence_is_marked(app_url, page):
+    page.goto(app_url + "/?step=5")
+    wait_for_app_run(page)
+    _charts_drawn(page, 3)
+    warning = page.get_by_test_id("stAlertContentWarning").first.inner_text()
+    assert "Diverged at iteration" in warning and "smaller step" in warning
+    legend = page.locator("[data-testid='stPlotlyChart'] .legendtext").all_text_contents()
+    assert any(t.startswith("diverged at iteration") for t in legend)
+    screenshot(page, "explore_diverged")
+
+
+def test_explore_bad_url_shows_error_not_traceback(app_url, page):
+    page.goto(app_url + "/?algorithm=foo&m=999999&tol=abc")
+    wait_for_app_run(page)
+    _charts_drawn(page, 3)
+    errors = page.get_by_test_id("stAlertContentError").all_inner_texts()
+    assert any("'algorithm'" in e for e in errors) and any("'m'" in e for e in errors) and any("'tol'" in e for e in errors)
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshot(page, "explore_bad_url")
