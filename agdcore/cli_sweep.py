@@ -39,7 +39,7 @@ def add_sweep_parser(subparsers) -> None:
                    help="tcp://HOST:PORT of a running Dask scheduler (default: $AGDCORE_DASK_SCHEDULER, "
                         "else a local cluster on 127.0.0.1)")
     g.add_argument("--serial", action="store_true", help="run in this process instead of on Dask")
-    g.add_argument("--task-size", type=int, default=None, help="trials per Dask task (default: 4 to 16)")
+    g.add_argument("--task-size", type=int, default=None, help="trials per Dask task (default 16)")
     g.add_argument("--csv", metavar="OUT", help="write the table (one row per trial) as CSV")
     g.add_argument("--json", metavar="OUT", help="write the settings, per-cell summary and rows as JSON")
     g.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -72,7 +72,7 @@ def test_tasks_cover_every_trial_once(n_cells, trials, size):
     tasks = make_tasks(n_cells, trials, size)
     pairs = [(c, t) for task in tasks for c, ts in task for t in ts]
     assert sorted(pairs) == [(c, t) for c in range(n_cells) for t in range(trials)]
-    assert all(sum(len(ts) for _, ts in task) <= 2 * size for task in tasks)
+    assert all(sum(len(ts) for _, ts in task) <= size for task in tasks)
 
 
 def test_width_ratio_step_mult_and_options():
