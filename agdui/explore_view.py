@@ -110,10 +110,11 @@ def draw_main(result, slots: dict, live: bool = False, n: int = 0) -> None:
     """Loss curve and the singular values of Y and X into their placeholders."""
     sfx = f"_live{n}" if live else ""
     style.show_chart(plots.loss_figure(result, max_points=500 if live else plots.MAX_POINTS),
-                     f"{PREFIX}__chart_loss{sfx}", slots["loss"])
+                     f"{PREFIX}__chart_loss{sfx}", slots["loss"], width_hint=940 if live else None)
     if len(result.record_index) and (not live or n % 3 == 0):  # live: singular values on every third redraw
-        style.show_chart(plots.singular_values_figure(result, "Y"), f"{PREFIX}__chart_svy{sfx}", slots["svy"])
-        style.show_chart(plots.singular_values_figure(result, "X"), f"{PREFIX}__chart_svx{sfx}", slots["svx"])
+        for f in ("Y", "X"):
+            style.show_chart(plots.singular_values_figure(result, f), f"{PREFIX}__chart_sv{f.lower()}{sfx}",
+                             slots[f"sv{f.lower()}"], width_hint=460 if live else None)
 
 
 def metrics(result, problem) -> None:
@@ -157,45 +158,46 @@ def overlay_caption(result) -> None:
 
 
 # ---------------------------------------------------------------------- scrubber (view-only fragment)
-def _toggle_play(key: str) -> None:
-    st.session_state[key] = not st.session_state.get(key, False)
+def _toggle_play(play_key: str, slider_key: str, n: int) -> None:
+    """Play/Pause callback (runs before the fragment): flip the state; replay from the start at the end."""
+    playing = not st.session_state.get(play_key, False)
+    st.session_state[play_key] = playing
+    if playing and st.session_state.get(slider_key, n - 1) >= n - 1:
+        st.session_state[slider_key] = 0
 
 
 def scrubber(result, sigma_a, run_id: str) -> None:
     """Spectra of X_t and Y_t at a chosen recorded iterate; a fragment, so it never reruns the solve.
 
-    ▶ Play advances the slider a few times a second (a timed fragment rerun) until the last iterate.
+    Play advances the slider a few times a second (a timed fragment rerun) until the last iterate.
     """
     play_key = f"{PREFIX}__playing"
-    playing = bool(st.session_state.get(play_key))
-    st.fragment(_scrub_body, run_every=0.4 if playing else None)(result, sigma_a, run_id, play_key)
+    timer_on = bool(st.session_state.get(play_key))
+    st.fragment(_scrub_body, run_every=0.4 if timer_on else None)(result, sigma_a, run_id, play_key, timer_on)
 
 
-def _scrub_body(result, sigma_a, run_id: str, play_key: str) -> None:
+def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> None:
     n = len(result.record_index)
     if n == 0:
         st.info("No recorded iterates.")
         return
     key = f"{PREFIX}_scrub_{run_id}"
     playing = bool(st.session_state.get(play_key))
-    if playing:
-        cur = st.session_state.get(key, 0)
-        if cur >= n - 1:
-            st.session_state[play_key] = False
-            st.rerun()  # full rerun switches the timer off
-        st.session_state[key] = min(cur + 1, n - 1)
-    word = "time" if result.is_flow else "iteration"
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    if playing != timer_on:
+        st.rerun()  # a full rerun switches the fragment's timer on or off
     if key not in st.session_state:
         st.session_state[key] = n - 1
+    if playing:
+        if st.session_state[key] >= n - 1:
+            st.session_state[play_key] = False
+            st.rerun()
+        st.session_state[key] += 1
+    word = "time" if result.is_flow else "iteration"
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     k = c1.slider(f"Recorded iterate ({n} recorded, log-spaced)", 0, n - 1, key=key, format="%d",
                   help=f"{word} t is shown in the chart title")
-    if c2.button("Pause" if playing else "Play", key=f"{PREFIX}_play", icon=":material/pause:" if playing
-                 else ":material/play_arrow:", width="stretch"):
-        st.session_state[play_key] = not playing
-        if not playing and k >= n - 1:
-            st.session_state[key] = 0
-        st.rerun()
+    c2.button("Pause" if playing else "Play", key=f"{PREFIX}_play", on_click=_toggle_play, args=(play_key, key, n),
+              icon=":material/pause:" if playing else ":material/play_arrow:", width="stretch")
     t_val = float(result.t[int(result.record_index[k])])
     st.caption(f"{word} t = {t_val:,.6g} (recorded iterate {k + 1} of {n})")
     style.show_chart(plots.spectrum_figure(result, k, sigma_a), f"{PREFIX}__chart_spectrum")

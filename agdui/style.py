@@ -28,7 +28,7 @@ def apply_style() -> None:
     st.html(_CSS)
 
 
-def show_chart(fig, key: str, container=None) -> None:
+def show_chart(fig, key: str, container=None, *, width_hint: int | None = None) -> None:
     """Display a Plotly figure full-width with the shared config (``theme=None`` keeps our styling).
 
     Parameters
@@ -38,7 +38,13 @@ def show_chart(fig, key: str, container=None) -> None:
         Unique element key (use a fresh key per live redraw, a stable one for the final chart).
     container : DeltaGenerator, optional
         Placeholder or column to draw into (default: the current container).
+    width_hint : int, optional
+        Pixel width to draw with until Streamlit has measured the container. Every redraw mounts a new
+        chart, which Streamlit keeps invisible until it knows the width; during live redraws that made
+        charts blink. With a hint the new chart shows at once and then snaps to the container width.
     """
+    if width_hint:
+        fig.update_layout(width=width_hint)
     target = container if container is not None else st
     target.plotly_chart(fig, width="stretch", key=key, theme=None, config=PLOTLY_CONFIG)
 
