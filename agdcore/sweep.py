@@ -21,6 +21,7 @@ import itertools
 import logging
 import math
 import os
+import queue
 import re
 import threading
 import time
@@ -274,25 +275,23 @@ def iter_sweep(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler:
         for pieces in payloads:
             yield from run_task(pieces)
         return
-    from distributed import as_completed
-
     client = client or get_client(scheduler)
     token = uuid.uuid4().hex[:10]
     order = sorted(range(len(payloads)), key=lambda i: -_priority(plan, payloads[i]))  # slow cells first:
     futures = [client.submit(run_task, payloads[i], key=f"agd-sweep-{token}-{i:06d}", pure=False,  # workers start
                              priority=_priority(plan, payloads[i])) for i in order]                # what arrives first
     try:
-        finished, beat = as_completed(futures, loop=client.loop), time.monotonic()
-        while not finished.is_empty():
-            if not finished.has_ready():
-                time.sleep(0.02)
-                if time.monotonic() - beat >= heartbeat:
-                    beat = time.monotonic()
+        finished = queue.SimpleQueue()   # filled by Dask's callback threads; waiting on it costs no CPU
+        for fut in futures:
+            fut.add_done_callback(finished.put)
+        for _ in futures:
+            while True:
+                try:
+                    fut = finished.get(timeout=heartbeat)
+                    break
+                except queue.Empty:
                     yield None
-                continue
-            for fut in finished.next_batch(block=False):
-                yield from _pieces(fut)
-            beat = time.monotonic()
+            yield from _pieces(fut)
     finally:
         client.cancel(futures, force=True)
 

@@ -14,6 +14,9 @@ from agdcore.sweep import (PARAMETERS, SweepPlan, engine_info, get_client, parse
                            scheduler_address, summarize, to_table)
 from agdui.style import apply_style, show_chart
 from agdui.urlstate import Param, current_values, init_state, sync_url, widget
+from agdui import ensure_router
+
+ensure_router()  # deep links on a fresh server must go through app.py
 
 PREFIX = "sweeps"
 NAMES = tuple(PARAMETERS)
@@ -227,10 +230,12 @@ def main() -> None:
         st.error(msg, icon=":material/link_off:")
     if st.button("Run sweep", type="primary", icon=":material/play_arrow:", key=f"{PREFIX}_run"):
         try:
-            plan = make_plan(v)
-            run(plan, v)
+            run(make_plan(v), v)
         except (ValueError, ConnectionError) as exc:
             st.error(f"Sweep settings: {exc}", icon=":material/error:")
+        except Exception as exc:  # noqa: BLE001 - lost workers, a task error: keep what finished
+            st.error(f"The sweep failed while running ({type(exc).__name__}: {str(exc)[:300]}). "
+                     "The trials that finished are shown below.", icon=":material/error:")
     state = ss.get(f"{PREFIX}__run")
     if state is None:
         st.info("Choose one or two swept parameters and their values in the sidebar, then press **Run sweep**.")

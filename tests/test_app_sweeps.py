@@ -122,3 +122,19 @@ def test_url_seeds_the_settings_and_bad_values_fall_back_with_an_error():
     assert "URL parameter 'x' = 'depth' is invalid" in msgs and "URL parameter 'trials' = 'lots'" in msgs
     assert "URL parameter 'xv' = '5, abc' is invalid" in msgs and "'abc' is not a number" in msgs
     assert bad.selectbox(key="sweeps_x").value == "kappa" and bad.text_input(key="sweeps_xv").value == "5, 10, 20, 40"
+
+
+def test_a_failure_while_running_is_reported_and_the_finished_trials_kept(monkeypatch):
+    real, calls = sw.run_task, []
+
+    def flaky(pieces):
+        calls.append(len(pieces))
+        if len(calls) > 1:
+            raise RuntimeError("worker exploded")
+        return real(pieces)
+
+    monkeypatch.setattr(sw, "run_task", flaky)
+    at = run(open_page(state={**TINY, "xv": "2, 4, 8", "y": "none", "trials": 20}))   # 60 trials: 6 tasks of 10
+    assert any("The sweep failed while running (RuntimeError: worker exploded)" in e.value for e in at.error)
+    assert any("Sweep stopped after 10 of 60 trials" in w.value for w in at.warning)
+    assert at.metric[0].value == "10" and at.get("plotly_chart")
