@@ -357,7 +357,7 @@ def singular_values_figure(result, factor: str = "Y", *, height: int = 480) -> g
                                                       f"{factor}_t", result.x_label)))
     note = roundoff_note(sv, small, f"{factor}_t") if d else None
     style_figure(fig, title=f"Singular values of {factor}_t (all d = {d})", x_title=result.x_label,
-                 y_title=f"σ_i({factor}_t)", height=height, subtitle=note)
+                 y_title=f"σ_i({factor}_t)", height=height, subtitle=note or "all of them above round-off level")
     fig.update_layout(showlegend=d <= 20, legend=dict(y=-0.22))
     if d and keep.any():
         set_log_range(fig, log_range(sv[:, keep]))
