@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -109,7 +110,7 @@ def set_log_range(fig: go.Figure, rng: list[float] | None, axis: str = "y") -> N
         vals = [v for v in vals if rng[0] <= math.log10(v) <= rng[1]]
         upd.update(tickmode="array", tickvals=vals, ticktext=[_sci(v) for v in vals])
     else:
-        upd.update(tickmode="auto", dtick=1 if span <= 12 else 2)
+        upd.update(tickmode="linear", tick0=0, dtick=1 if span <= 12 else 2)
     (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
 
 
@@ -442,7 +443,9 @@ def trials_figure(runs: Sequence[tuple[str, object]], *, log_x: bool = False, to
     for j, (label, tr) in enumerate(runs):
         color = SERIES[j % len(SERIES)]
         t = np.asarray(tr.t, dtype=float)
-        q = tr.quantiles((0.25, 0.5, 0.75))
+        with warnings.catch_warnings():  # columns where every trial skipped the exact evaluation are NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            q = tr.quantiles((0.25, 0.5, 0.75))
         last = _last_active(tr)
         idx = thin(last + 1, log=log_x)
         x = t[idx] if not log_x else np.where(t[idx] > 0, t[idx], np.nan)
@@ -450,12 +453,12 @@ def trials_figure(runs: Sequence[tuple[str, object]], *, log_x: bool = False, to
             x_title = "iteration t (time t for the flow)"
         fill = _rgba(color, 0.18)
         fig.add_trace(go.Scatter(x=x, y=positive(q[2][idx]), mode="lines", line=dict(width=0, color=color),
-                                 legendgroup=f"c{j}", showlegend=False, hoverinfo="skip"))
+                                 legendgroup=f"c{j}", showlegend=False, hoverinfo="skip", connectgaps=True))
         fig.add_trace(go.Scatter(x=x, y=positive(q[0][idx]), mode="lines", line=dict(width=0, color=color),
-                                 fill="tonexty", fillcolor=fill, legendgroup=f"c{j}",
+                                 fill="tonexty", fillcolor=fill, legendgroup=f"c{j}", connectgaps=True,
                                  name=f"{label}: interquartile band", hoverinfo="skip"))
         fig.add_trace(go.Scatter(x=x, y=positive(q[1][idx]), mode="lines", line=dict(width=3.5, color=color),
-                                 legendgroup=f"c{j}", name=f"{label}: median of {len(tr.seeds)} trials",
+                                 legendgroup=f"c{j}", name=f"{label}: median of {len(tr.seeds)} trials", connectgaps=True,
                                  hovertemplate=_hover(f"{label} (median)", HOVER_FORMULA["observed"], "t")))
     if tol and runs:
         floor = float(runs[0][1].floor)

@@ -97,15 +97,16 @@ def test_query_params_set_the_widgets():
     assert len(df) == 3 and "spectral perturbation=0.2" in df["configuration"][1] and df["configuration"][2].startswith("#3 SCALEDGD")
 
 
-@pytest.mark.parametrize("query,name", [
-    ({"c1_algorithm": "flow"}, "c1_algorithm"), ({"trials": "0"}, "trials"), ({"n_configs": "9"}, "n_configs"),
-    ({"c3_width": "abc"}, "c3_width"), ({"m": "999999"}, "m"), ({"log_x": "maybe"}, "log_x"),
-])
-def test_invalid_query_params_show_an_error_and_use_the_default(query, name):
+def test_invalid_query_params_show_an_error_and_use_the_default():
+    query = {"c1_algorithm": "flow", "trials": "0", "n_configs": "9", "c3_width": "abc", "m": "999999",
+             "log_x": "maybe", "c2_param": "-1"}
     at = _app(query)
     assert not at.exception
-    assert any(f"'{name}'" in e.value for e in at.error), [e.value for e in at.error]
-    assert len(_table(at)) == 2  # the default comparison still ran
+    errs = [e.value for e in at.error]
+    for name in query:  # one message per bad parameter, naming it
+        assert sum(f"'{name}'" in e for e in errs) == 1, (name, errs)
+    assert len(_table(at)) == 2 and list(_table(at)["reached tol"]) == ["10/10", "10/10"]  # defaults ran
+    assert at.selectbox(key="compare_c1_algorithm").value == "agd"
 
 
 def test_config_errors_are_reported_not_raised():

@@ -106,18 +106,23 @@ def test_query_params_set_the_widgets():
     assert "m=80" in code and "scale=0.01" in code and "seed=7" in code and "tol=1e-08" in code
 
 
-@pytest.mark.parametrize("query,name", [
-    ({"algorithm": "foo"}, "algorithm"), ({"m": "abc"}, "m"), ({"m": "100000"}, "m"), ({"tol": "-1"}, "tol"),
-    ({"kappa": "nan"}, "kappa"), ({"width": "2.5"}, "width"), ({"bogus": "1"}, "bogus"),
+@pytest.mark.parametrize("query", [
+    {"algorithm": "foo", "m": "abc", "tol": "-1", "kappa": "nan", "width": "2.5", "bogus": "1"},
+    {"m": "100000", "spectrum": "cubic", "step": "-3", "seed": "1e12"},
 ])
-def test_invalid_query_params_show_an_error_and_use_the_default(query, name):
+def test_invalid_query_params_show_an_error_and_use_the_default(query):
     at = _app(query)
     assert not at.exception
     errs = [e.value for e in at.error]
-    assert any(f"'{name}'" in e for e in errs), errs
+    for name in query:  # one message per bad parameter, naming it
+        assert sum(f"'{name}'" in e for e in errs) == 1, (name, errs)
+    assert len(errs) == len(query)
     assert at.success  # the default run still happened
-    if name in ("m", "width"):
-        assert at.number_input(key=f"explore_{name}").value == {"m": 100, "width": 10}[name]
+    defaults = {"m": 100, "width": 10, "kappa": 10.0, "tol": 1e-10, "seed": 1}
+    for name in set(query) & set(defaults):
+        assert at.number_input(key=f"explore_{name}").value == defaults[name]
+    if "algorithm" in query:
+        assert at.selectbox(key="explore_algorithm").value == "agd"
 
 
 def test_cross_parameter_errors_are_reported_not_raised():
@@ -279,3 +284,22 @@ def test_parse_query_validates_every_kind():
     defaults = {p.name: p.default for p in PARAMS}
     assert url_values(PARAMS, defaults) == {}
     assert url_values(PARAMS, {**defaults, "kappa": 3.0, "step": 0.25}) == {"kappa": "3", "step": "0.25"}
+
+
+# ---------------------------------------------------------------------- downloads (pure)
+def test_curves_csv_and_json_download_content():
+    import pandas as pd
+
+    from agdui.export import curves_csv, trials_csv
+
+    p = agd.make_problem(m=40, n=30, rank=3, kappa=4.0, seed=0)
+    r = agd.solve(p, width=6)
+    df = pd.read_csv(io.StringIO(curves_csv(r)))
+    assert list(df.columns[:2]) == ["iteration_t", "e_t"] and len(df) == r.n_iter + 1
+    assert {"live_bound", "frozen_x", "a_priori", "tol"} <= set(df.columns)
+    assert np.allclose(df["e_t"], r.error) and np.allclose(df["a_priori"], r.error[0] * r.bounds["rate_a_priori"] ** r.t)
+    doc = json.loads(r.to_json())
+    assert doc["n_iter"] == r.n_iter and doc["config"]["width"] == 6  # the CLI schema
+    tr = agd.solve_trials(p, seeds=range(3), width=6)
+    tdf = pd.read_csv(io.StringIO(trials_csv([("#1", tr)])))
+    assert list(tdf.columns) == ["config", "t", "q25", "median", "q75"] and len(tdf) == len(tr.t)
