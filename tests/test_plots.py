@@ -101,7 +101,7 @@ def test_singular_values_figures_keep_top_r_readable(wk_run):
     top_r = r.sv_x[:, : p.rank]
     assert lo <= math.log10(np.nanmin(top_r[top_r > 0])) and lo > -5  # round-off ones (1e-16) excluded
     assert "round-off" in fx.layout.title.subtitle.text
-    assert "round-off" not in fy.layout.title.subtitle.text  # all of Y's are meaningful
+    assert "stay at round-off" not in fy.layout.title.subtitle.text  # all of Y's are meaningful
     with pytest.raises(ValueError, match="factor"):
         plots.singular_values_figure(r, "Z")
 
