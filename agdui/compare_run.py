@@ -24,8 +24,8 @@ RUN_PARAMS = [
     Param("n_configs", 2, "int", 2, MAX_CONFIGS, label="Number of configurations"),
     Param("log_x", False, "bool", label="Log iteration axis"),
 ]
-_DEFAULTS = [("agd", "ward-kolda", None), ("agd", "gaussian", 0.1), ("gd", "gaussian", 1e-3),
-             ("scaledgd", "spectral", 0.1), ("precgd", "gaussian", 1e-3), ("scaledgd-lambda", "gaussian", 1e-6)]
+_DEFAULTS = [("agd", "ward-kolda", None), ("agd", "gaussian", 0.1), ("gd", "ward-kolda", None),
+             ("scaledgd", "spectral", 0.1), ("precgd", "gaussian", 1e-3), ("gd", "gaussian", 1e-3)]
 
 
 def config_params(j: int) -> list[Param]:

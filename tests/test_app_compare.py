@@ -80,7 +80,7 @@ def test_each_form_widget_changes_the_comparison():
 def test_number_of_configurations_and_log_axis_apply_immediately():
     at = _app({"trials": "3"})
     at.number_input(key="compare_n_configs").set_value(3).run()
-    assert len(_table(at)) == 3 and _table(at)["configuration"][2].startswith("#3 GD")
+    assert len(_table(at)) == 3 and _table(at)["configuration"][2] == "#3 GD · WK · d=10 · η default"
     at.toggle(key="compare_log_x").set_value(True).run()
     assert _trials_spec(at)["layout"]["xaxis"]["type"] == "log"
 
