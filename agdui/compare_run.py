@@ -1,6 +1,7 @@
 """Compare: the configuration specs, presets, the trials runs (cached, with progress/Stop) and the table."""
 from __future__ import annotations
 
+import ctypes
 import math
 import threading
 
@@ -99,22 +100,36 @@ def trial_kwargs(c: dict, values: dict) -> dict:
     return kw
 
 
+class _Abandoned(Exception):
+    """Raised inside an abandoned trials worker so that it stops computing at once."""
+
+
+def _abandon(worker: threading.Thread) -> None:
+    # solve_trials only checks its callback between chunks of trials (a chunk can take ~10 s), so an
+    # abandoned worker is stopped by an asynchronous exception at its next Python bytecode. It only
+    # computes numpy arrays whose result is thrown away, so nothing is left half-updated.
+    if worker.is_alive() and worker.ident is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident), ctypes.py_object(_Abandoned))
+
+
 def run_trials(lv: live.LiveRun, problem, kw: dict, K: int, prefix: str, done_before: int, total: int):
     """:func:`agdcore.solve_trials` in a worker thread while the script thread shows progress.
 
-    The script thread stays responsive (Stop or any widget change interrupts it at the next progress
-    update); the worker is then told to stop after its current chunk of trials.
+    The script thread stays responsive: Stop or any widget change interrupts it at the next progress
+    update (several a second), and the abandoned worker is stopped at once (see :func:`_abandon`).
     """
-    state, out, stop = {"done": 0}, {}, threading.Event()
+    state, out = {"done": 0}, {}
 
     def cb(n_done, n_total):
         state["done"] = n_done
-        return stop.is_set()
+        return False
 
     def work():
         try:
             out["value"] = agd.solve_trials(problem, seeds=range(K), chunk=min(K, 16), callback=cb, **kw)
-        except BaseException as exc:  # handed to the script thread
+        except _Abandoned:
+            pass
+        except Exception as exc:  # handed to the script thread
             out["error"] = exc
 
     worker = threading.Thread(target=work, daemon=True, name="agd-trials")
@@ -124,7 +139,7 @@ def run_trials(lv: live.LiveRun, problem, kw: dict, K: int, prefix: str, done_be
             worker.join(0.1)
             lv.update((done_before + state["done"]) / total, f"{prefix}: {state['done']} of {K} trials done")
     except BaseException:
-        stop.set()
+        _abandon(worker)
         raise
     if "error" in out:
         raise out["error"]

@@ -163,3 +163,27 @@ def test_snippet_reproduces_the_table():
     assert [int(np.quantile(tr.iterations_to_tol, 0.5, method="lower")) for tr in ns["runs"].values()] == table
     assert all(abs(m - t) <= 0.5 * t for m, t in zip(meds, table))
     assert list(ns["runs"]) == list(_table(at)["configuration"])
+
+
+def test_stopped_comparison_abandons_its_worker_at_once():
+    import threading
+    import time
+
+    import agdcore as agd
+    from agdui import compare_run as R
+
+    class Interrupted(BaseException):  # what Streamlit raises at a yield point after Stop
+        pass
+
+    class FakeLive:
+        def update(self, fraction, text):
+            raise Interrupted
+
+    p = agd.make_problem(m=60, n=60, rank=3, seed=0)
+    t0 = time.perf_counter()
+    with pytest.raises(Interrupted):
+        R.run_trials(FakeLive(), p, dict(init="gaussian", max_iter=200_000, tol=0.0), 10, "#1", 0, 10)
+    while any(th.name == "agd-trials" for th in threading.enumerate()) and time.perf_counter() - t0 < 5:
+        time.sleep(0.02)
+    assert not any(th.name == "agd-trials" for th in threading.enumerate())
+    assert time.perf_counter() - t0 < 2.0  # the 10 × 200,000-iteration batch was not finished
