@@ -280,9 +280,7 @@ def loss_figure(result, *, overlays: Sequence[str] = OVERLAYS, title: str | None
             extra.extend(c["y"])
     style_figure(fig, title=title or "Relative error e_t", x_title=x_label,
                  y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²", height=height)
-    yr = log_range(np.concatenate([err[np.isfinite(err)], np.asarray(extra, dtype=float)]))
-    if yr is not None:
-        fig.update_yaxes(range=yr)
+    set_log_range(fig, log_range(np.concatenate([err[np.isfinite(err)], np.asarray(extra, dtype=float)])))
     if result.diverged_at is not None:
         _mark_divergence(fig, result, err)
     return fig

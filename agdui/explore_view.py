@@ -127,8 +127,9 @@ def metrics(result, problem) -> None:
                    (f"{result.t[k]:.4g}" if result.is_flow else f"{k:,}"))
     cols[1].metric("Final e_t", f"{result.final_error:.3e}")
     obs = result.observed_rate()
+    per = "per unit of time" if result.is_flow else "per iteration, e_{t+1}/e_t"
     cols[2].metric("Observed rate", "—" if obs is None else f"{obs:.5f}",
-                   help="e_{t+1}/e_t: log-linear fit of e_t − floor on the window [1e-10, 1e-3]")
+                   help=f"factor on e_t {per}: log-linear fit of e_t − floor on the window [1e-10, 1e-3]")
     pred, src = _predicted_rate(b)
     cols[3].metric("Predicted rate", "—" if pred is None else f"{pred:.5f}", help=f"from the {src}")
     sec = result.seconds
