@@ -15,6 +15,7 @@ from .urlstate import Param
 
 PREFIX = "compare"
 MAX_CONFIGS = 6
+MAX_TRIAL_ITERATIONS = 20_000_000  # K × max_iter per configuration: 160 MB of error curves
 ALGOS = tuple(a for a in agd.ALGORITHMS if a != "flow")  # the flow has no iterations to compare
 INIT_PARAM = {"ward-kolda": "C", "gaussian": "scale", "nystrom": "scale", "spectral": "perturbation"}
 

@@ -31,6 +31,11 @@ except ValueError as exc:
 
 configs = R.configs(values)
 K = int(values["trials"])
+if K * int(values["max_iter"]) > R.MAX_TRIAL_ITERATIONS:
+    st.error(f"Trials K × max iterations = {K:,} × {int(values['max_iter']):,} is over the limit of "
+             f"{R.MAX_TRIAL_ITERATIONS:,} per configuration (every trial keeps its whole error curve); "
+             "lower 'trials' or 'max_iter'.", icon=":material/error:")
+    st.stop()
 pkey = S.problem_key({**values, "source": "synthetic"})
 ids = [live.run_key({"problem": pkey, "K": K, **R.trial_kwargs(c, values)}) for c in configs]
 run_id = live.run_key({"ids": ids})

@@ -113,6 +113,9 @@ def test_config_errors_are_reported_not_raised():
     at = _submit(_app({"trials": "2"}), m=8, n=8)
     assert not at.exception
     assert any("Configuration #1" in e.value and "width" in e.value for e in at.error)
+    at = _app({"trials": "100", "max_iter": "1000000"})
+    assert not at.exception and not at.dataframe
+    assert any("'trials' or 'max_iter'" in e.value for e in at.error)
 
 
 def test_presets_are_valid_and_load_in_one_click():
