@@ -36,6 +36,7 @@ def test_tiny_sweep_by_clicking_draws_heatmap_and_profiles(page, app_url):
     assert page.get_by_test_id("stException").count() == 0 and page.get_by_test_id("stAlertContentError").count() == 0
     assert "engine" not in page.url and "xv=2" in page.url        # the settings stay in the URL
     page.set_viewport_size({"width": 1400, "height": 2300})
+    page.wait_for_timeout(1000)   # let the table canvas paint before the picture
     screenshot(page, "sweeps_2d")
 
 
@@ -58,4 +59,5 @@ def test_stop_cancels_and_keeps_the_finished_trials(page, app_url):
     assert 0 < done < 240 and "every outstanding task was cancelled" in text
     assert page.get_by_test_id("stException").count() == 0
     page.set_viewport_size({"width": 1400, "height": 1600})
+    page.wait_for_timeout(1000)   # let the table canvas paint before the picture
     screenshot(page, "sweeps_stopped")
