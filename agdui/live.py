@@ -36,7 +36,7 @@ class _Miss(Exception):
     """Raised inside the cached function on a miss, so that nothing is stored."""
 
 
-@st.cache_data(max_entries=96, show_spinner=False)
+@st.cache_data(max_entries=96, max_size="1GB", show_spinner=False)
 def _store(kind: str, run_id: str, _value=None):
     # Keyed on (kind, run_id) only; `_value` is not hashed. Called without a value it is a lookup that
     # raises on a miss (exceptions are never cached); called with a value on a miss it stores it.
