@@ -110,7 +110,7 @@ def set_log_range(fig: go.Figure, rng: list[float] | None, axis: str = "y") -> N
         vals = [v for v in vals if rng[0] <= math.log10(v) <= rng[1]]
         upd.update(tickmode="array", tickvals=vals, ticktext=[_sci(v) for v in vals])
     else:
-        upd.update(tickmode="linear", tick0=0, dtick=1 if span <= 12 else 2)
+        upd.update(tickmode="linear", tick0=0, dtick=1 if span <= 6 else (2 if span <= 12 else 3))
     (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
 
 
