@@ -129,8 +129,12 @@ class BatchOutcome:
 
 def run_batch(spec: RunSpec, X: np.ndarray, Y: np.ndarray, states: dict, *, record: bool = False,
               live_rank: int | None = None, callback=None, callback_interval: float = 0.1,
-              exact_every: int = 1, n_records: int = 100, snapshot=None) -> BatchOutcome:
-    """Iterate B stacked trials until each converges, diverges, is stopped or reaches max_iter."""
+              exact_every: int = 1, n_records: int = 100, snapshot=None, should_stop=None) -> BatchOutcome:
+    """Iterate B stacked trials until each converges, diverges, is stopped or reaches max_iter.
+
+    ``should_stop`` (a zero-argument callable, e.g. ``threading.Event().is_set``) is polled every
+    iteration; when it returns True the remaining trials end with status ``stopped``.
+    """
     p = spec.problem
     A = p.A
     At = A.T  # the fused pass (large A) reads A row-blockwise; no transposed copy needed
@@ -218,6 +222,9 @@ def run_batch(spec: RunSpec, X: np.ndarray, Y: np.ndarray, states: dict, *, reco
                 if stop_now:
                     finish(~done, t, "stopped", X, Y)
                     done[:] = True
+            if should_stop is not None and not done.all() and should_stop():
+                finish(~done, t, "stopped", X, Y)
+                done[:] = True
             if bad.any():
                 finish(bad, t, "diverged", X, Y)
             if conv.any():

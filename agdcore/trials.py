@@ -55,13 +55,15 @@ class TrialsResult:
 
 def solve_trials(problem: Problem, seeds=range(10), algorithm: str = "agd", init="ward-kolda",
                  width: int = 10, step=None, max_iter: int = 10_000, tol: float = 1e-10, *,
-                 chunk: int = 16, exact_every: int = 10, callback=None, memory_budget=None,
-                 **options) -> TrialsResult:
+                 chunk: int = 16, exact_every: int = 10, callback=None, should_stop=None,
+                 memory_budget=None, **options) -> TrialsResult:
     """Run one configuration from many seeds; trial k uses ``seed = seeds[k]`` exactly as :func:`solve`.
 
     Trials are stacked on a leading axis and iterated together in chunks of ``chunk`` (finished
     trials drop out of the stack). ``callback(n_done, n_total)`` is called after each chunk;
-    returning True stops (remaining trials get status ``stopped``).
+    returning True stops (remaining trials get status ``stopped``). ``should_stop`` (zero-argument
+    callable, e.g. ``threading.Event().is_set``) is polled every iteration, so another thread can
+    stop a long chunk at once.
     """
     seeds = np.asarray(list(seeds), dtype=np.int64)
     if seeds.ndim != 1 or seeds.size == 0:
@@ -94,11 +96,13 @@ def solve_trials(problem: Problem, seeds=range(10), algorithm: str = "agd", init
             if algo.make_state is not None:
                 states.append(algo.make_state(problem.A, spec.width, rng))
         st = {k: np.stack([s_[k] for s_ in states]) for k in states[0]} if states else {}
-        out = run_batch(spec, np.stack(Xs), np.stack(Ys), st, exact_every=exact_every)
+        out = run_batch(spec, np.stack(Xs), np.stack(Ys), st, exact_every=exact_every, should_stop=should_stop)
         errors[idx] = out.errors
         status[idx] = out.status
         seconds[idx] = (time.perf_counter() - t0) / idx.size
         if callback is not None and callback(int(idx[-1] + 1), K):
+            break
+        if should_stop is not None and should_stop():
             break
     return _finish(cfg, seeds, errors, status, np.arange(max_iter + 1, dtype=float), floor, seconds, tol)
 

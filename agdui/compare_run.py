@@ -1,7 +1,6 @@
 """Compare: the configuration specs, presets, the trials runs (cached, with progress/Stop) and the table."""
 from __future__ import annotations
 
-import ctypes
 import math
 import threading
 
@@ -101,25 +100,15 @@ def trial_kwargs(c: dict, values: dict) -> dict:
     return kw
 
 
-class _Abandoned(Exception):
-    """Raised inside an abandoned trials worker so that it stops computing at once."""
-
-
-def _abandon(worker: threading.Thread) -> None:
-    # solve_trials only checks its callback between chunks of trials (a chunk can take ~10 s), so an
-    # abandoned worker is stopped by an asynchronous exception at its next Python bytecode. It only
-    # computes numpy arrays whose result is thrown away, so nothing is left half-updated.
-    if worker.is_alive() and worker.ident is not None:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident), ctypes.py_object(_Abandoned))
-
-
 def run_trials(lv: live.LiveRun, problem, kw: dict, K: int, prefix: str, done_before: int, total: int):
     """:func:`agdcore.solve_trials` in a worker thread while the script thread shows progress.
 
     The script thread stays responsive: Stop or any widget change interrupts it at the next progress
-    update (several a second), and the abandoned worker is stopped at once (see :func:`_abandon`).
+    update (several a second); it then sets the worker's stop event, which ``solve_trials`` polls
+    every iteration, so the abandoned worker ends within one iteration.
     """
     state, out = {"done": 0}, {}
+    stop = threading.Event()
 
     def cb(n_done, n_total):
         state["done"] = n_done
@@ -127,9 +116,8 @@ def run_trials(lv: live.LiveRun, problem, kw: dict, K: int, prefix: str, done_be
 
     def work():
         try:
-            out["value"] = agd.solve_trials(problem, seeds=range(K), chunk=min(K, 16), callback=cb, **kw)
-        except _Abandoned:
-            pass
+            out["value"] = agd.solve_trials(problem, seeds=range(K), chunk=min(K, 16), callback=cb,
+                                            should_stop=stop.is_set, **kw)
         except Exception as exc:  # handed to the script thread
             out["error"] = exc
 
@@ -140,7 +128,7 @@ def run_trials(lv: live.LiveRun, problem, kw: dict, K: int, prefix: str, done_be
             worker.join(0.1)
             lv.update((done_before + state["done"]) / total, f"{prefix}: {state['done']} of {K} trials done")
     except BaseException:
-        _abandon(worker)
+        stop.set()
         raise
     if "error" in out:
         raise out["error"]

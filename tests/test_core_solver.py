@@ -216,3 +216,24 @@ def test_flow_stops_at_tolerance_exactly(tol):
     assert r.converged and r.time_to_tol == r.t[-1]
     assert r.final_error <= tol and r.final_error == pytest.approx(tol, rel=1e-6)
     assert r.final_error == pytest.approx(p.error(r.X, r.Y), rel=1e-9)
+
+
+def test_trials_should_stop_is_polled_every_iteration():
+    """Another thread can stop a long chunk at once (Compare's Stop): remaining trials are 'stopped'."""
+    import threading
+
+    p = agd.make_problem(60, 60, 3, 5.0, seed=0)
+    calls = {"n": 0}
+
+    def should_stop():
+        calls["n"] += 1
+        return calls["n"] > 50
+
+    t = agd.solve_trials(p, range(6), init="gaussian", width=4, max_iter=200_000, tol=0.0, chunk=6,
+                         should_stop=should_stop)
+    assert list(t.status) == ["stopped"] * 6
+    assert np.all(np.isfinite(t.final_error)) and t.errors.shape[1] == 200_001
+    assert np.sum(np.isfinite(t.errors[0])) <= 52
+    ev = threading.Event()
+    ev.set()
+    assert list(agd.solve_trials(p, range(3), width=4, max_iter=100, should_stop=ev.is_set).status) == ["stopped"] * 3
