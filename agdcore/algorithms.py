@@ -106,14 +106,19 @@ def agd_step(ctx: StepContext, X, Y, H):
     return Xn, Yn, Hn, s, (G, Hn)
 
 
-def gd_step(ctx: StepContext, X, Y, H):
-    """Simultaneous GD (Ye & Du 2021): both factors from the old iterate."""
-    eta = ctx.step
+def _simultaneous(ctx, X, Y, H):
+    """What every simultaneous rule needs at (X, Y): AY, AᵀX, YᵀY, XᵀX and the cheap ‖R‖²."""
     if H is None:
         H = _T(X) @ X
     AY, _, AtX = products(ctx, X, Y)
     G = _T(Y) @ Y
-    s = _cheap(ctx, X, AY, H, G)
+    return AY, AtX, G, H, _cheap(ctx, X, AY, H, G)
+
+
+def gd_step(ctx: StepContext, X, Y, H):
+    """Simultaneous GD (Ye & Du 2021): both factors from the old iterate."""
+    eta = ctx.step
+    AY, AtX, G, H, s = _simultaneous(ctx, X, Y, H)
     Xn = X - eta * (X @ G - AY)
     Yn = Y - eta * (Y @ H - AtX)
     return Xn, Yn, None, s, (G, H)
@@ -130,11 +135,7 @@ def _precondition(grad, gram, lam):
 
 def _scaled(ctx, X, Y, H, lam):
     eta = ctx.step
-    if H is None:
-        H = _T(X) @ X
-    AY, _, AtX = products(ctx, X, Y)
-    G = _T(Y) @ Y
-    s = _cheap(ctx, X, AY, H, G)
+    AY, AtX, G, H, s = _simultaneous(ctx, X, Y, H)
     if callable(lam):
         lam = lam(s)
     Xn = X - eta * _precondition(X @ G - AY, G, lam)
