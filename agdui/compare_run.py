@@ -135,12 +135,22 @@ def run_trials(lv: live.LiveRun, problem, kw: dict, K: int, prefix: str, done_be
     return out["value"]
 
 
+def _quartiles(tr) -> np.ndarray:
+    """Quartiles of iterations to tol, unreached trials counted as ∞ ("lower" method: an actual trial's count)."""
+    its = np.where(np.isfinite(tr.iterations_to_tol), tr.iterations_to_tol, np.inf)
+    return np.quantile(its, [0.25, 0.5, 0.75], method="lower")
+
+
+def _median(tr) -> float:
+    return float(_quartiles(tr)[1])
+
+
 def summary_table(runs: list[tuple[str, object]], max_iter: int) -> pd.DataFrame:
     """Iterations to tolerance (median, IQR, reached) and the ratio to configuration #1."""
     rows, base = [], None
     for j, (lab, tr) in enumerate(runs):
-        its = np.where(np.isfinite(tr.iterations_to_tol), tr.iterations_to_tol, np.inf)
-        q1, med, q3 = np.quantile(its, [0.25, 0.5, 0.75], method="lower")
+        its = tr.iterations_to_tol
+        q1, med, q3 = _quartiles(tr)
         reached = int(np.isfinite(tr.iterations_to_tol).sum())
         if j == 0:
             base = med
@@ -168,7 +178,7 @@ def headline(runs: list[tuple[str, object]], max_iter: int) -> str | None:
     """One sentence comparing each configuration with #1 (None when #1 never reached tol)."""
     if len(runs) < 2:
         return None
-    meds = [np.median(np.where(np.isfinite(tr.iterations_to_tol), tr.iterations_to_tol, np.inf)) for _, tr in runs]
+    meds = [_median(tr) for _, tr in runs]  # the table's definition, so the two always agree
     if not math.isfinite(meds[0]) or meds[0] <= 0:
         return None
     parts = []

@@ -190,3 +190,19 @@ def test_stopped_comparison_abandons_its_worker_at_once():
         time.sleep(0.02)
     assert not any(th.name == "agd-trials" for th in threading.enumerate())
     assert time.perf_counter() - t0 < 2.0  # the 10 × 200,000-iteration batch was not finished
+
+
+def test_headline_and_table_use_the_same_median():
+    """Regression: the sentence above the table once used np.median, the table the 'lower' median."""
+    import agdcore as agd
+    from agdui import compare_run as R
+
+    p = agd.make_problem(m=40, n=40, rank=3, seed=0)
+    a = agd.solve_trials(p, range(4), width=3, max_iter=20_000)
+    b = agd.solve_trials(p, range(4), init="gaussian", width=3, max_iter=20_000)
+    assert np.all(np.isfinite(a.iterations_to_tol)) and np.all(np.isfinite(b.iterations_to_tol))
+    assert len(set(b.iterations_to_tol)) == 4  # an even count of distinct values: the two medians differ
+    table = R.summary_table([("#1 a", a), ("#2 b", b)], 20_000)
+    sentence = R.headline([("#1 a", a), ("#2 b", b)], 20_000)
+    for med in table["median iterations"]:
+        assert f" {med} " in sentence
