@@ -427,12 +427,16 @@ def get_client(scheduler: str | None = None, *, timeout: float = 5.0):
 
 
 def _start_local() -> dict:
+    import dask
     from distributed import Client, LocalCluster
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, silence_logs=logging.ERROR,  # the scheduler's health/metrics
-                           scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})  # port: any free
+    quiet = {"distributed.worker.profile.enabled": False,            # no dashboard shows it: save its CPU
+             "distributed.admin.system-monitor.gil.enabled": False}
+    with dask.config.set(quiet):   # the nannies hand this configuration to their workers
+        cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, silence_logs=logging.ERROR,  # scheduler health/metrics
+                               scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})  # any port
     client = Client(cluster, set_as_default=False)
     client.run(_warm)
     return {"client": client, "cluster": cluster}
