@@ -11,12 +11,11 @@ TINY = "x=kappa&xv=2,4,8&y=width&yv=3,6&trials=3&m=30&n=24&rank=3"
 
 
 def open_sweeps(page, app_url: str, query: str) -> None:
-    # Visit the router first: on a fresh server a deep link to /sweeps would otherwise be served by
-    # Streamlit's legacy pages/ discovery until some session has run st.navigation (see the report).
-    page.goto(app_url)
+    page.goto(f"{app_url}/sweeps?{query}")    # a deep link (the page routes itself through app.py)
     wait_for_app_run(page)
-    page.goto(f"{app_url}/sweeps?{query}")
-    wait_for_app_run(page)
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Sweeps")   # the router's titles, not file names
 
 
 def test_tiny_sweep_by_clicking_draws_heatmap_and_profiles(page, app_url):
