@@ -6,6 +6,7 @@ Pure NumPy/SciPy; never imports streamlit. Public surface::
     p = agd.make_problem(m=100, n=100, rank=5, kappa=10.0, seed=0)
     r = agd.solve(p, algorithm="agd", init="ward-kolda", width=10)
     t = agd.solve_trials(p, seeds=range(64), width=10)
+    df = agd.sweep({"width": [5, 10], "kappa": [5, 10]}, trials=20)   # Dask; see agdcore.sweeps
 """
 from . import bounds
 from .algorithms import ALGORITHMS, default_step
@@ -16,8 +17,19 @@ from .result import Progress, Result
 from .solver import solve
 from .trials import TrialsResult, solve_trials
 
+
+def sweep(grid, trials: int = 10, **kwargs):
+    """Grid × Monte-Carlo trials on Dask (or serially); see :func:`agdcore.sweeps.sweep`.
+
+    Imported lazily so that ``import agdcore`` does not load pandas and Dask.
+    """
+    from .sweeps import sweep as _sweep
+
+    return _sweep(grid, trials, **kwargs)
+
+
 __all__ = [
     "ALGORITHMS", "INITIALIZERS", "Problem", "Progress", "Result", "TrialsResult", "bounds",
-    "default_step", "load_matrix", "make_problem", "solve", "solve_trials",
+    "default_step", "load_matrix", "make_problem", "solve", "solve_trials", "sweep",
 ]
 __version__ = "0.1.0"

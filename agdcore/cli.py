@@ -98,7 +98,7 @@ def make_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     try:
         from .cli_sweep import add_sweep_parser
-    except ImportError:  # pragma: no cover - the sweep command ships with agdcore.sweep
+    except ImportError:  # pragma: no cover - the sweep command ships with agdcore.sweeps
         add_sweep_parser = None
     if add_sweep_parser is not None:
         add_sweep_parser(sub)

@@ -1,4 +1,4 @@
-"""Pure Plotly figures for sweeps (never imports streamlit), from :func:`agdcore.sweep.summarize` tables.
+"""Pure Plotly figures for sweeps (never imports streamlit), from :func:`agdcore.sweeps.summarize` tables.
 
 ``line_figure(summary, x)``           1-D: median iterations to tol with the interquartile band.
 ``heatmap_figure(summary, x, y)``     2-D: median iterations to tol per cell (log colour scale).

@@ -24,7 +24,7 @@ def busy_seconds() -> float:
 
 def time_start(reps: int) -> tuple[float, list]:
     """(first start incl. importing distributed, later starts) of the local cluster, in seconds."""
-    from agdcore import sweep as sw
+    from agdcore import sweeps as sw
 
     times = []
     for _ in range(reps + 1):
@@ -43,7 +43,7 @@ def own_cpu(pids: list) -> float:
 
 
 def time_sweeps(trials: int, reps: int) -> dict:
-    from agdcore import sweep as sw
+    from agdcore import sweeps as sw
 
     cells = {"kappa": [10, 20], "width": [5, 10]}
     plan = sw.plan_sweep(cells, trials // 4, base={"m": 100, "n": 100, "rank": 5, "tol": 1e-10})

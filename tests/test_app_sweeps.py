@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-sw = importlib.import_module("agdcore.sweep")   # the module, even once agdcore exports the function sweep
+sw = importlib.import_module("agdcore.sweeps")
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/sweeps.py"

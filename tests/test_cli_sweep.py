@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from agdcore.cli import main
-from agdcore.sweep import sweep
+from agdcore.sweeps import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["--m", "30", "--n", "24", "--rank", "3", "--tol", "1e-8", "--max-iter", "3000"]

@@ -1,4 +1,4 @@
-"""agdcore.sweep without Dask: grid validation, seeds, the tidy table, summaries, stopping."""
+"""agdcore.sweeps without Dask: grid validation, seeds, the tidy table, summaries, stopping."""
 from __future__ import annotations
 
 import importlib
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import agdcore as agd
-from agdcore.sweep import make_tasks, plan_sweep, run_plan, summarize, sweep, to_table
+from agdcore.sweeps import make_tasks, plan_sweep, run_plan, summarize, sweep, to_table
 
-sw = importlib.import_module("agdcore.sweep")   # the module, even once agdcore exports the function sweep
+sw = importlib.import_module("agdcore.sweeps")
 
 BASE = {"m": 30, "n": 24, "rank": 3, "kappa": 4.0, "max_iter": 3000, "tol": 1e-8}
 
@@ -231,3 +231,17 @@ def test_profile_draws_no_flat_shape_when_x_is_not_kappa_or_width():
     s["nu"] = s["nu"] / 10
     fig = sp.profile_figure(s, "nu", "width", max_iter=1e4, tol=1e-8)
     assert not [t for t in fig.data if t.legendgroup == "theory"]
+
+
+def test_package_level_sweep_is_the_module_function_and_import_stays_light():
+    import subprocess
+    import sys
+
+    import agdcore as agd
+
+    grid, base = {"width": [3, 4]}, {"m": 30, "n": 30, "rank": 3, "max_iter": 500}
+    a = agd.sweep(grid, 2, base=base, engine="serial").drop(columns="seconds")
+    pd.testing.assert_frame_equal(a, sweep(grid, 2, base=base, engine="serial").drop(columns="seconds"))
+    code = "import sys, agdcore; print('pandas' in sys.modules, 'distributed' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]

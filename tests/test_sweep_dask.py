@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from agdcore.sweep import plan_sweep, run_plan, sweep
+from agdcore.sweeps import plan_sweep, run_plan, sweep
 
-sw = importlib.import_module("agdcore.sweep")   # the module, even once agdcore exports the function sweep
+sw = importlib.import_module("agdcore.sweeps")
 
 pytestmark = pytest.mark.dask
 ROOT = Path(__file__).resolve().parents[1]

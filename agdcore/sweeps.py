@@ -5,7 +5,7 @@ initializations per grid cell. Trials are grouped into tasks of several trials (
 cell is one stacked :func:`agdcore.solve_trials` call), never single iterations. Seeds are fixed by
 the plan, so the table is the same whatever the engine::
 
-    from agdcore.sweep import sweep
+    from agdcore.sweeps import sweep
     df = sweep({"width": [5, 10, 20], "kappa": [5, 10]}, trials=20, engine="serial")
 
 Trial seed = the first 63 bits of SHA-256(``"{seed}|{cell}|{trial}"``), where ``cell`` is the
