@@ -1,7 +1,6 @@
 """Pieces of the Explore page: the sidebar settings, the result panels, the theory check, the scrubber."""
 from __future__ import annotations
 
-import math
 
 import agdcore as agd
 import streamlit as st

@@ -14,7 +14,6 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import agdcore as agd
-from agdcore.solver import make_spec, run_batch
 
 
 def naive_agd(A, X, Y, eta, iters):

@@ -1,7 +1,6 @@
 """Theory formulas against hand-computed values (theory.md §10) and honest labelling."""
 import math
 
-import numpy as np
 import pytest
 
 import agdcore as agd

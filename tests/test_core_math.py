@@ -1,5 +1,4 @@
 """Mathematics of the core: gradients, step rules, invariants from theory.md, reproducibility."""
-import warnings
 
 import numpy as np
 import pytest
