@@ -46,6 +46,15 @@ class TrialsResult:
         with np.errstate(invalid="ignore"):
             return np.nanquantile(self.filled_errors(), qs, axis=0)
 
+    def iteration_quartiles(self) -> np.ndarray:
+        """25/50/75 % quartiles of iterations to tol, unreached trials counted as ∞.
+
+        Uses the "lower" method, so each quartile is an actual trial's count (or ∞), well defined
+        even when some trials never reached tol.
+        """
+        its = np.where(np.isfinite(self.iterations_to_tol), self.iterations_to_tol, np.inf)
+        return np.quantile(its, [0.25, 0.5, 0.75], method="lower")
+
     def to_records(self) -> list[dict]:
         return [{"seed": int(s), "iterations_to_tol": (None if not np.isfinite(k) else float(k)),
                  "final_error": float(e), "status": str(st), "seconds": float(sec)}

@@ -135,14 +135,8 @@ def run_trials(lv: live.LiveRun, problem, kw: dict, K: int, prefix: str, done_be
     return out["value"]
 
 
-def _quartiles(tr) -> np.ndarray:
-    """Quartiles of iterations to tol, unreached trials counted as ∞ ("lower" method: an actual trial's count)."""
-    its = np.where(np.isfinite(tr.iterations_to_tol), tr.iterations_to_tol, np.inf)
-    return np.quantile(its, [0.25, 0.5, 0.75], method="lower")
-
-
 def _median(tr) -> float:
-    return float(_quartiles(tr)[1])
+    return float(tr.iteration_quartiles()[1])
 
 
 def summary_table(runs: list[tuple[str, object]], max_iter: int) -> pd.DataFrame:
@@ -150,7 +144,7 @@ def summary_table(runs: list[tuple[str, object]], max_iter: int) -> pd.DataFrame
     rows, base = [], None
     for j, (lab, tr) in enumerate(runs):
         its = tr.iterations_to_tol
-        q1, med, q3 = _quartiles(tr)
+        q1, med, q3 = tr.iteration_quartiles()
         reached = int(np.isfinite(tr.iterations_to_tol).sum())
         if j == 0:
             base = med

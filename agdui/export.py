@@ -87,6 +87,6 @@ def compare_snippet(problem: dict, configs: list[dict], trials: int, max_iter: i
             f"init={c['init']!r}, width={int(c['width'])}, step={step!r}, max_iter={int(max_iter)}, "
             f"tol={float(tol)!r}{_options_code(c)})")
     lines += ["for label, tr in runs.items():",
-              "    print(label, 'median iterations to tol:', np.nanmedian(tr.iterations_to_tol),",
+              "    print(label, 'median iterations to tol (unreached = inf):', tr.iteration_quartiles()[1],",
               "          'reached:', int(np.isfinite(tr.iterations_to_tol).sum()), '/', len(tr.seeds))"]
     return "\n".join(lines) + "\n"

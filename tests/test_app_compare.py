@@ -1,4 +1,6 @@
 """AppTest tests of the Compare page: rendering, widgets, presets, URL state, bad input, Stop, snippet."""
+import contextlib
+import io
 import json
 
 import numpy as np
@@ -160,12 +162,16 @@ def test_snippet_reproduces_the_table():
     at = _app({"trials": "3"})
     code = next(c.value for c in at.code if "solve_trials" in c.value)
     ns = {}
-    exec(compile(code, "<snippet>", "exec"), ns)  # noqa: S102 - our own generated code
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "<snippet>", "exec"), ns)  # noqa: S102 - our own generated code
+    printed = [float(line.split("inf):", 1)[1].split()[0]) for line in out.getvalue().splitlines()]
     meds = [np.nanmedian(tr.iterations_to_tol) for tr in ns["runs"].values()]
     table = [int(x.replace(",", "")) for x in _table(at)["median iterations"]]
     assert [int(np.quantile(tr.iterations_to_tol, 0.5, method="lower")) for tr in ns["runs"].values()] == table
     assert all(abs(m - t) <= 0.5 * t for m, t in zip(meds, table))
     assert list(ns["runs"]) == list(_table(at)["configuration"])
+    assert [int(p) for p in printed] == table  # what the snippet prints is what the table shows
 
 
 def test_stopped_comparison_abandons_its_worker_at_once():

@@ -237,3 +237,12 @@ def test_trials_should_stop_is_polled_every_iteration():
     ev = threading.Event()
     ev.set()
     assert list(agd.solve_trials(p, range(3), width=4, max_iter=100, should_stop=ev.is_set).status) == ["stopped"] * 3
+
+
+def test_iteration_quartiles_count_unreached_trials_as_infinite():
+    p = agd.make_problem(40, 40, 3, 3.0, seed=0)
+    t = agd.solve_trials(p, range(4), init="gaussian", width=3, max_iter=20_000)
+    its = np.sort(t.iterations_to_tol)
+    np.testing.assert_array_equal(t.iteration_quartiles(), [its[0], its[1], its[2]])  # 'lower' quartiles
+    short = agd.solve_trials(p, range(4), init="gaussian", width=3, max_iter=20)
+    assert np.all(np.isinf(short.iteration_quartiles())) and np.all(np.isnan(short.iterations_to_tol))
