@@ -13,7 +13,7 @@ from scipy.integrate import solve_ivp
 
 from .problem import exact_sq_residual
 from .result import Progress
-from .solver import _assemble, _call, _message
+from ._spec import assemble, call_callback, run_message
 
 N_OUTPUT = 300    # output times (log-spaced) over the horizon
 N_CHUNKS = 24     # integration chunks (callback opportunities)
@@ -83,7 +83,7 @@ def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, 
             if callback is not None and time.perf_counter() - last_cb >= callback_interval:
                 last_cb = time.perf_counter()
                 err_now = cheap_error(z)
-                if _call(callback, Progress(len(times) - 1, spec.max_iter, float(b), float(err_now),
+                if call_callback(callback, Progress(len(times) - 1, spec.max_iter, float(b), float(err_now),
                                             last_cb - start, lambda: _snapshot(spec, cfg, times, states, unpack,
                                                                                A, norm2, floor, X0, Y0, n_records))):
                     status = "stopped"
@@ -110,10 +110,10 @@ def _snapshot(spec, cfg, times, states, unpack, A, norm2, floor, X0, Y0, n_recor
         bal.append(float(np.linalg.norm(X.T @ X - Y.T @ Y)) if ok else np.nan)
     Xf, Yf = unpack(states[-1])
     k = len(states) - 1
-    msg = _message(status, spec, err, k, floor).replace(f" {k} time units", f" t = {times[-1]:.4g}") \
+    msg = run_message(status, spec, err, k, floor).replace(f" {k} time units", f" t = {times[-1]:.4g}") \
         .replace(f"time {k}", f"time t = {times[-1]:.4g}")
     if status == "max_iter":
         msg = (f"Reached the horizon t = {times[-1]:.4g} (= max_iter · η) with e_t = {err[-1]:.3g} "
                f"(floor {floor:.3g}, tol {spec.tol:.3g}).")
-    return _assemble(spec, cfg, status, msg, err, rec, sx, sy, bal, None, floor, Xf.copy(), Yf.copy(), seconds,
+    return assemble(spec, cfg, status, msg, err, rec, sx, sy, bal, None, floor, Xf.copy(), Yf.copy(), seconds,
                      t=times, diverged_at=k if status == "diverged" else None)

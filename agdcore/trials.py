@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int
+from ._validation import check_int, check_memory
 from .algorithms import ALGORITHMS
 from .initializers import resolve_init
 from .problem import Problem
-from .solver import make_spec, run_batch
+from ._loop import run_batch
+from ._spec import make_spec
+from .solver import solve
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,7 +82,6 @@ def solve_trials(problem: Problem, seeds=range(10), algorithm: str = "agd", init
     chunk = check_int(chunk, "chunk", 1, 4096)
     spec = make_spec(problem, algorithm, init, width, step, max_iter, tol, options, memory_budget)
     m, n = problem.shape
-    from ._validation import check_memory
     check_memory(8.0 * (seeds.size * (max_iter + 1) + chunk * (m + n) * spec.width * 12),
                  f"{seeds.size} trials x {max_iter} iterations", memory_budget)
     cfg = spec.config(None)
@@ -132,8 +133,6 @@ def _finish(cfg, seeds, errors, status, t, floor, seconds, tol, its=None) -> Tri
 
 
 def _flow_trials(problem, seeds, spec, cfg, floor, callback, options, memory_budget) -> TrialsResult:
-    from .solver import solve
-
     grid = None
     rows, status, seconds, its = [], [], [], []
     for i, s in enumerate(seeds):
