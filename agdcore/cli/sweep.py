@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .cli import UsageError, add_problem_args, add_solver_args
+from ._args import UsageError, add_problem_args, add_solver_args
 
 BASE_FLAGS = {"m": "m", "n": "n", "rank": "rank", "kappa": "kappa", "spectrum": "spectrum", "noise": "noise",
               "problem_seed": "problem_seed", "width": "width", "algorithm": "algorithm", "init": "init",
@@ -23,7 +23,7 @@ BASE_FLAGS = {"m": "m", "n": "n", "rank": "rank", "kappa": "kappa", "spectrum": 
 
 def add_sweep_parser(subparsers) -> None:
     """Register the ``sweep`` command (called by :func:`agdcore.cli.make_parser`)."""
-    from .sweeps import PARAMETERS
+    from ..sweeps import PARAMETERS
 
     sp = subparsers.add_parser(
         "sweep", help="grid x trials sweep on Dask; writes one row per trial as CSV/JSON",
@@ -47,7 +47,7 @@ def add_sweep_parser(subparsers) -> None:
 
 
 def grid_from_args(args) -> dict:
-    from .sweeps import parse_grid_arg
+    from ..sweeps import parse_grid_arg
 
     if not args.grid:
         raise UsageError("give at least one --grid NAME=V1,V2,... (e.g. --grid kappa=5,10,20)")
@@ -63,7 +63,7 @@ def grid_from_args(args) -> dict:
 def cmd_sweep(args) -> int:
     import time
 
-    from .sweeps import close_clients, get_client, plan_sweep, run_plan, scheduler_address, summarize
+    from ..sweeps import close_clients, get_client, plan_sweep, run_plan, scheduler_address, summarize
 
     if args.matrix:
         raise UsageError("sweep builds a synthetic A for every cell; --matrix is not supported here (use 'run')")
