@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from agdcore import experiments as ex
-from agdcore import theory_plots as tp
+from agdcore.plots import theory as tp
 from agdui import live, style
 from agdui import ensure_router
 

@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from agdcore import bounds
-from agdcore import theory_plots as tp
+from agdcore.plots import theory as tp
 from agdui import style
 from agdui import ensure_router
 

@@ -1,11 +1,11 @@
-"""Unit tests for agdcore.theory_plots: the calculator arithmetic and every figure builder (no Streamlit)."""
+"""Unit tests for agdcore.plots.theory: the calculator arithmetic and every figure builder (no Streamlit)."""
 import math
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from agdcore import theory_plots as tp
+from agdcore.plots import theory as tp
 from agdcore.experiments import ExperimentOutcome, Overlay, RunConfig, RunOutcome
 
 DEFAULTS = dict(r=5, d=10, kappa=10.0, C=8.0, nu=0.5, theta=0.5, eps=1e-10, e0=1.0)

@@ -22,7 +22,6 @@ Public builders (signatures are stable; other pages import them):
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from collections.abc import Sequence
 
@@ -30,12 +29,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-# Okabe & Ito (2008) colour-blind-safe palette.
-OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
-             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
-SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "green", "purple", "vermillion", "sky", "black")]
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=16, color="#1a1a1a")
-MAX_POINTS = 2000          # per trace sent to the browser
+from ._style import (MAX_POINTS, OKABE_ITO, SERIES, _rgba, _sci, html, log_range, positive,
+                     set_log_range, style_figure, thin)
+
 ROUNDOFF = 1e-9            # singular values below ROUNDOFF·max are "round-off level"
 PESSIMISTIC = 10.0         # a bound whose T(ε) exceeds this × the plotted range is called flat
 OVERLAYS = ("live_bound", "frozen_x", "a_priori", "floor", "tol")
@@ -57,116 +53,6 @@ _STYLE = {
 }
 
 
-# ---------------------------------------------------------------------- shared helpers
-def style_figure(fig: go.Figure, *, title: str, x_title: str, y_title: str, log_y: bool = True,
-                 log_x: bool = False, height: int = 460, legend_below: bool = True,
-                 subtitle: str | None = None) -> go.Figure:
-    """Apply the house style: large fonts, white background, light grid, legend under the plot.
-
-    Parameters
-    ----------
-    fig : go.Figure
-        Figure to style in place (also returned).
-    title, x_title, y_title : str
-        Figure and axis titles (axis titles should name the unit: "iteration t" or "time t").
-    log_y, log_x : bool
-        Log scale on the y / x axis.
-    height : int
-        Height in pixels.
-    legend_below : bool
-        Put the legend in rows under the plot so that it never covers data.
-    subtitle : str, optional
-        A note under the title (e.g. where round-off values went), never over the data.
-    """
-    axis = dict(showgrid=True, gridcolor="#e3e3e3", zeroline=False, linecolor="#444", mirror=True,
-                ticks="outside", tickfont=dict(size=15), title_font=dict(size=17), exponentformat="power")
-    fig.update_layout(
-        template="plotly_white", font=FONT, height=height,
-        title=dict(text=html(title), font=dict(size=20), x=0.01,
-                   subtitle=dict(text=html(subtitle or ""), font=dict(size=15, color="#333"))),
-        margin=dict(l=80, r=24, t=84 if subtitle else 56, b=40), hovermode="closest", hoverlabel=dict(font_size=15),
-        legend=dict(font=dict(size=15), orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left")
-        if legend_below else dict(font=dict(size=15)),
-    )
-    for trace in fig.data:
-        if trace.name and "<sub>" not in trace.name:
-            trace.name = html(trace.name)
-    fig.update_xaxes(title_text=html(x_title), type="log" if log_x else "linear", **axis)
-    fig.update_yaxes(title_text=html(y_title), type="log" if log_y else "linear", **axis)
-    return fig
-
-
-def set_log_range(fig: go.Figure, rng: list[float] | None, axis: str = "y") -> None:
-    """Set a log-axis range with readable ticks: 1-2-5 ticks labelled with their full value on spans up
-    to 4 decades (Plotly's own minor labels print a bare "5" for 0.5), decades only beyond.
-    """
-    if rng is None:
-        return
-    upd = dict(range=rng)
-    span = rng[1] - rng[0]
-    if span <= 4.0:
-        mult = (1, 2, 5) if span <= 2.5 else (1, 3)
-        vals = [m * 10.0 ** k for k in range(math.floor(rng[0]) - 1, math.ceil(rng[1]) + 1) for m in mult]
-        vals = [v for v in vals if rng[0] <= math.log10(v) <= rng[1]]
-        upd.update(tickmode="array", tickvals=vals, ticktext=[_sci(v) for v in vals])
-    else:
-        upd.update(tickmode="linear", tick0=0, dtick=1 if span <= 6 else (2 if span <= 12 else 3))
-    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
-
-
-def html(text: str) -> str:
-    """Turn TeX-ish sub/superscripts (``e_t``, ``σ_{r+1}``, ``X^T``) into Plotly's <sub>/<sup> HTML."""
-    text = str(text).replace("<", "&lt;").replace(">", "&gt;")
-    text = re.sub(r"_\{([^}]*)\}", r"<sub>\1</sub>", text)
-    text = re.sub(r"\^\{([^}]*)\}", r"<sup>\1</sup>", text)
-    return re.sub(r"(?<=[A-Za-zα-ωσ‖)\]])_([A-Za-z0-9])(?![A-Za-z0-9])", r"<sub>\1</sub>", text)
-
-
-def thin(n: int, max_points: int = MAX_POINTS, *, log: bool = False) -> np.ndarray:
-    """At most ``max_points`` indices into a length-``n`` series (first and last kept).
-
-    Evenly spread for a linear axis; ``log=True`` spreads them geometrically (every early index is
-    kept), which is what a log axis needs.
-    """
-    if n <= max_points:
-        return np.arange(n)
-    if log:
-        idx = np.geomspace(1, n - 1, max_points - 1).round().astype(int)
-        return np.unique(np.concatenate([[0], idx]))
-    return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
-
-
-def positive(values) -> np.ndarray:
-    """Float copy with non-positive and non-finite entries replaced by NaN (for log axes)."""
-    v = np.array(values, dtype=float)
-    with np.errstate(invalid="ignore"):
-        v[~np.isfinite(v) | (v <= 0)] = np.nan
-    return v
-
-
-def log_range(values, pad: float = 0.25) -> list[float] | None:
-    """A log10 axis range covering the finite positive ``values`` with ``pad`` decades of margin."""
-    v = positive(np.ravel(np.asarray(values, dtype=float)))
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return None
-    lo, hi = math.log10(v.min()), math.log10(v.max())
-    if hi - lo < 0.5:
-        lo, hi = lo - 0.5, hi + 0.5
-    return [lo - pad, hi + pad]
-
-
-def _sci(x: float) -> str:
-    """1.23×10⁶-style number for legend text."""
-    if x is None or not math.isfinite(x):
-        return "∞"
-    if x == 0 or 1e-3 <= abs(x) < 1e6:
-        return f"{x:.6g}"
-    exp = int(math.floor(math.log10(abs(x))))
-    sup = str(exp).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    return f"{x / 10 ** exp:.2g}×10{sup}"
-
-
 def _label(result, key: str, fallback: str) -> str:
     labels = (result.bounds or {}).get("labels") or {}
     return (labels.get(key) or {}).get("label", fallback)
@@ -186,7 +72,7 @@ def bound_curves(result, overlays: Sequence[str] = OVERLAYS) -> list[dict]:
         Each with ``key``, ``name`` (legend text with its source), ``formula`` (hover text),
         ``t`` and ``y`` arrays (``y`` may be empty for a legend-only note), and ``note``.
     """
-    from .bounds import BOUND_INFO
+    from ..bounds import BOUND_INFO
 
     b = result.bounds or {}
     t = np.asarray(result.t, dtype=float)
@@ -476,12 +362,6 @@ def _last_active(tr) -> int:
     """Index of the last time any trial was still recording (curves stop there)."""
     ok = np.nonzero(np.isfinite(np.asarray(tr.errors, dtype=float)).any(axis=0))[0]
     return int(ok[-1]) if ok.size else 0
-
-
-def _rgba(hex_color: str, alpha: float) -> str:
-    h = hex_color.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 def iterations_figure(runs: Sequence[tuple[str, object]], *, height: int | None = None) -> go.Figure:

@@ -16,7 +16,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from .plots import OKABE_ITO, SERIES, style_figure
+from ._style import OKABE_ITO, SERIES, style_figure
 
 LABELS = {"width": "factor width d", "width_ratio": "width ratio d/r", "kappa": "condition number κ",
           "step_mult": "step η ÷ theory default", "C": "Ward–Kolda C", "nu": "Ward–Kolda ν",
