@@ -1,7 +1,7 @@
 """Sweeps: a grid of settings × many random initializations on Dask; medians, bands, failure rates.
 
 The page only lays out the screen: validation, seeds and execution are :mod:`agdcore.sweeps`, the
-figures :mod:`agdcore.sweep_plots`. Settings are bound to the URL (validated, never trusted).
+figures :mod:`agdcore.plots.sweep`. Settings are bound to the URL (validated, never trusted).
 """
 import time
 
@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 import agdcore as agd
-from agdcore import sweep_plots as sp
+from agdcore.plots import sweep as sp
 from agdcore.sweeps import (PARAMETERS, SweepPlan, engine_info, get_client, parse_values, plan_sweep, run_plan,
                            scheduler_address, summarize, to_table)
 from agdui.style import apply_style, show_chart

@@ -133,7 +133,7 @@ def test_a_failure_while_running_is_reported_and_the_finished_trials_kept(monkey
             raise RuntimeError("worker exploded")
         return real(pieces)
 
-    monkeypatch.setattr(sw, "run_task", flaky)
+    monkeypatch.setattr(sw.engine, "run_task", flaky)
     at = run(open_page(state={**TINY, "xv": "2, 4, 8", "y": "none", "trials": 20}))   # 60 trials: 6 tasks of 10
     assert any("The sweep failed while running (RuntimeError: worker exploded)" in e.value for e in at.error)
     assert any("Sweep stopped after 10 of 60 trials" in w.value for w in at.warning)

@@ -107,7 +107,7 @@ def test_width_ratio_step_mult_and_options():
 def test_invalid_grids_fail_before_anything_runs(monkeypatch, grid, kwargs, match):
     def boom(*a, **k):
         raise AssertionError("a task ran")
-    monkeypatch.setattr(sw, "run_task", boom)
+    monkeypatch.setattr(sw.engine, "run_task", boom)
     with pytest.raises(ValueError, match=match):
         sweep(grid, **{"trials": 2, "base": BASE, **kwargs}, engine="serial")
 
@@ -151,7 +151,7 @@ def test_scheduler_address_is_validated(monkeypatch):
 
 
 # ---------------------------------------------------------------------- figures (pure Plotly)
-from agdcore import sweep_plots as sp  # noqa: E402
+from agdcore.plots import sweep as sp  # noqa: E402
 
 
 def fake_summary(kappas, widths=(10,), rank=5, median=lambda k, d: 2 * k * k):

@@ -58,7 +58,7 @@ def _start_local() -> dict:
 
 def _warm() -> None:
     """Import the solver on a worker before the first task (part of the cluster start-up)."""
-    from . import trials  # noqa: F401
+    from .. import trials  # noqa: F401
 
 
 def _connect(addr: str, timeout: float) -> dict:
