@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._spec import RunSpec, call_callback, record_schedule
-from .algorithms import ALGORITHMS, StepContext, block_rows
-from .problem import exact_sq_residual
+from .algorithms import ALGORITHMS
 from .result import Progress
 
 EXACT_SWITCH = 1e4 * np.finfo(float).eps  # relative e below which the cheap formula is not trusted
@@ -43,112 +42,166 @@ def run_batch(spec: RunSpec, X: np.ndarray, Y: np.ndarray, states: dict, *, reco
     ``should_stop`` (a zero-argument callable, e.g. ``threading.Event().is_set``) is polled every
     iteration; when it returns True the remaining trials end with status ``stopped``.
     """
-    p = spec.problem
-    A = p.A
-    At = A.T  # the fused pass (large A) reads A row-blockwise; no transposed copy needed
-    ctx = StepContext(A, At, p.norm2, spec.step, spec.algo_options, dict(states), block_rows(A))
-    step_fn = ALGORITHMS[spec.algorithm].step
-    B = X.shape[0]
-    max_iter, tol, floor, norm2 = spec.max_iter, spec.tol, p.floor(spec.width), p.norm2
-    errors = np.full((B, max_iter + 1), np.nan)
-    stop = np.full(B, max_iter)
-    status = np.full(B, "max_iter", dtype=object)
-    Xf, Yf = np.empty_like(X), np.empty_like(Y)
-    active = np.arange(B)
-    exact = np.zeros(B, dtype=bool)
-    schedule = set(record_schedule(max_iter, n_records).tolist()) if record else set()
-    rec_index, sv_x, sv_y, balance = [], [], [], []
-    live = np.full(max_iter + 1, np.nan) if live_rank else None
+    run = _Batch(spec, X, Y, states, record, live_rank, n_records, exact_every)
+    clock = _Clock(callback, callback_interval, snapshot)
     H = None
-    div_limit = None
-    last_cb = time.perf_counter()
-    t0 = last_cb
-
-    def finish(mask, t, label, Xc, Yc, exact_done=False):
-        idx = active[mask]
-        stop[idx] = t
-        status[idx] = label
-        Xf[idx], Yf[idx] = Xc[mask], Yc[mask]
-        for j, i in zip(np.nonzero(mask)[0], idx):  # final value: exact whenever finite
-            if not exact_done and (np.isfinite(errors[i, t]) or label != "diverged"):
-                if np.all(np.isfinite(Xc[j])) and np.all(np.isfinite(Yc[j])):
-                    errors[i, t] = exact_sq_residual(A, Xc[j], Yc[j]) / norm2
-        if record and mask.any() and (not rec_index or rec_index[-1] != t):
-            _record(t, Xc[0], Yc[0])
-
-    def _record(t, Xt, Yt):
-        rec_index.append(t)
-        with np.errstate(all="ignore"):
-            ok = np.all(np.isfinite(Xt)) and np.all(np.isfinite(Yt))
-            sv_x.append(np.linalg.svd(Xt, compute_uv=False) if ok else np.full(Xt.shape[1], np.nan))
-            sv_y.append(np.linalg.svd(Yt, compute_uv=False) if ok else np.full(Yt.shape[1], np.nan))
-            balance.append(float(np.linalg.norm(Xt.T @ Xt - Yt.T @ Yt)) if ok else np.nan)
-
     with np.errstate(all="ignore"):
-        for t in range(max_iter + 1):
-            if t == max_iter:
-                e = np.array([exact_sq_residual(A, X[j], Y[j]) / norm2 for j in range(len(active))])
-                errors[active, t] = e
-                conv = np.isfinite(e) & (e - floor <= tol)
-                finish(np.ones(len(active), bool), t, "max_iter", X, Y, exact_done=True)
-                status[active[conv]] = "converged"
+        for t in range(spec.max_iter + 1):
+            if t == spec.max_iter:
+                run.last(t, X, Y)
                 break
-            try:
-                Xn, Yn, Hn, s, grams = step_fn(ctx, X, Y, H)
-            except np.linalg.LinAlgError:
-                s = np.full(len(active), np.nan)
-                Xn, Yn, Hn, grams = X, Y, None, None
-            e = s / norm2
-            if div_limit is None:
-                div_limit = DIVERGENCE_FACTOR * np.maximum(1.0, np.where(np.isfinite(e), e, 1.0))
-                live is not None and live.__setitem__(0, e[0])
-            bad = ~np.isfinite(e) | (e > div_limit[active])
-            # exact evaluation in the low-error phase
-            low = ~bad & (e - floor < EXACT_SWITCH)
-            newly = low & ~exact[active]
-            exact[active[newly]] = True
-            in_exact = exact[active] & ~bad
-            if in_exact.any():
-                due = (t % exact_every == 0) or (t in schedule)
-                for j in np.nonzero(in_exact)[0]:
-                    if due or newly[j]:
-                        e[j] = exact_sq_residual(A, X[j], Y[j]) / norm2
-                    else:
-                        e[j] = np.nan
-            errors[active, t] = np.where(bad, np.nan, e)
-            if record and t in schedule and not bad[0]:
-                _record(t, X[0], Y[0])
-            if live is not None and not bad[0] and grams is not None:
-                live[t + 1] = live[t] * _live_q(grams, spec.step, live_rank) ** 2
-            conv = ~bad & np.isfinite(e) & (e - floor <= tol)
+            Xn, Yn, Hn, s, grams = run.step(X, Y, H)
+            e, bad = run.measure(t, X, Y, s)
+            run.track(t, X, Y, bad, grams)
+            conv = ~bad & np.isfinite(e) & (e - run.floor <= spec.tol)
             done = bad | conv
-            if callback is not None and time.perf_counter() - last_cb >= callback_interval:
-                last_cb = time.perf_counter()
-                stop_now = call_callback(callback, Progress(t, max_iter, float(t), float(e[0]), last_cb - t0,
-                                                    lambda t=t: snapshot(errors[0, : t + 1], rec_index, sv_x,
-                                                                         sv_y, balance, live, t)))
-                if stop_now:
-                    finish(~done, t, "stopped", X, Y)
-                    done[:] = True
+            if clock.due() and clock.report(run, t, e):
+                run.finish(~done, t, "stopped", X, Y)
+                done[:] = True
             if should_stop is not None and not done.all() and should_stop():
-                finish(~done, t, "stopped", X, Y)
+                run.finish(~done, t, "stopped", X, Y)
                 done[:] = True
             if bad.any():
-                finish(bad, t, "diverged", X, Y)
+                run.finish(bad, t, "diverged", X, Y)
             if conv.any():
-                finish(conv, t, "converged", X, Y)
+                run.finish(conv, t, "converged", X, Y)
             if done.all():
                 break
             if done.any():
-                keep = ~done
-                active = active[keep]
-                Xn, Yn = Xn[keep], Yn[keep]
-                Hn = None if Hn is None else Hn[keep]
-                ctx.state = {k: v[keep] for k, v in ctx.state.items()}
+                Xn, Yn, Hn = run.drop(done, Xn, Yn, Hn)
             X, Y, H = Xn, Yn, Hn
-    if live is not None:
-        live[stop[0] + 1:] = np.nan
-    return BatchOutcome(errors, stop, status, Xf, Yf, rec_index, sv_x, sv_y, balance, live)
+    return run.outcome()
+
+
+class _Batch:
+    """The mutable state of one batch run: per-trial errors, stop points, records, live bound."""
+
+    def __init__(self, spec, X, Y, states, record, live_rank, n_records, exact_every):
+        p = spec.problem
+        self.spec, self.problem, self.norm2 = spec, p, p.norm2
+        self.ctx = p.step_context(spec.step, spec.algo_options, states)
+        self.step_fn = ALGORITHMS[spec.algorithm].step
+        B, max_iter = X.shape[0], spec.max_iter
+        self.floor = p.floor(spec.width)
+        self.errors = np.full((B, max_iter + 1), np.nan)
+        self.stop = np.full(B, max_iter)
+        self.status = np.full(B, "max_iter", dtype=object)
+        self.Xf, self.Yf = np.empty_like(X), np.empty_like(Y)
+        self.active = np.arange(B)
+        self.exact = np.zeros(B, dtype=bool)
+        self.exact_every = exact_every
+        self.record = record
+        self.schedule = set(record_schedule(max_iter, n_records).tolist()) if record else set()
+        self.rec_index, self.sv_x, self.sv_y, self.balance = [], [], [], []
+        self.live_rank = live_rank
+        self.live = np.full(max_iter + 1, np.nan) if live_rank else None
+        self.div_limit = None
+
+    def _exact(self, X, Y) -> float:
+        return self.problem.sq_error(X, Y) / self.norm2
+
+    def step(self, X, Y, H):
+        try:
+            return self.step_fn(self.ctx, X, Y, H)
+        except np.linalg.LinAlgError:
+            return X, Y, None, np.full(len(self.active), np.nan), None
+
+    def measure(self, t, X, Y, s):
+        """e_t of the active trials (exact in the low-error phase) and which ones diverged."""
+        e = s / self.norm2
+        if self.div_limit is None:
+            self.div_limit = DIVERGENCE_FACTOR * np.maximum(1.0, np.where(np.isfinite(e), e, 1.0))
+            if self.live is not None:
+                self.live[0] = e[0]
+        bad = ~np.isfinite(e) | (e > self.div_limit[self.active])
+        low = ~bad & (e - self.floor < EXACT_SWITCH)
+        newly = low & ~self.exact[self.active]
+        self.exact[self.active[newly]] = True
+        in_exact = self.exact[self.active] & ~bad
+        if in_exact.any():
+            due = (t % self.exact_every == 0) or (t in self.schedule)
+            for j in np.nonzero(in_exact)[0]:
+                e[j] = self._exact(X[j], Y[j]) if (due or newly[j]) else np.nan
+        self.errors[self.active, t] = np.where(bad, np.nan, e)
+        return e, bad
+
+    def track(self, t, X, Y, bad, grams):
+        """Record trial 0's spectra on the schedule and advance the live bound."""
+        if self.record and t in self.schedule and not bad[0]:
+            self._record(t, X[0], Y[0])
+        if self.live is not None and not bad[0] and grams is not None:
+            self.live[t + 1] = self.live[t] * _live_q(grams, self.spec.step, self.live_rank) ** 2
+
+    def _record(self, t, Xt, Yt):
+        self.rec_index.append(t)
+        with np.errstate(all="ignore"):
+            ok = np.all(np.isfinite(Xt)) and np.all(np.isfinite(Yt))
+            self.sv_x.append(np.linalg.svd(Xt, compute_uv=False) if ok else np.full(Xt.shape[1], np.nan))
+            self.sv_y.append(np.linalg.svd(Yt, compute_uv=False) if ok else np.full(Yt.shape[1], np.nan))
+            self.balance.append(float(np.linalg.norm(Xt.T @ Xt - Yt.T @ Yt)) if ok else np.nan)
+
+    def finish(self, mask, t, label, Xc, Yc, exact_done=False):
+        """End the trials in ``mask`` at iteration t with status ``label`` (final e exact when finite)."""
+        idx = self.active[mask]
+        self.stop[idx] = t
+        self.status[idx] = label
+        self.Xf[idx], self.Yf[idx] = Xc[mask], Yc[mask]
+        errors = self.errors
+        for j, i in zip(np.nonzero(mask)[0], idx):
+            if not exact_done and (np.isfinite(errors[i, t]) or label != "diverged"):
+                if np.all(np.isfinite(Xc[j])) and np.all(np.isfinite(Yc[j])):
+                    errors[i, t] = self._exact(Xc[j], Yc[j])
+        if self.record and mask.any() and (not self.rec_index or self.rec_index[-1] != t):
+            self._record(t, Xc[0], Yc[0])
+
+    def last(self, t, X, Y):
+        """At max_iter: exact e for every active trial; those within tol count as converged."""
+        e = np.array([self._exact(X[j], Y[j]) for j in range(len(self.active))])
+        self.errors[self.active, t] = e
+        conv = np.isfinite(e) & (e - self.floor <= self.spec.tol)
+        active = self.active
+        self.finish(np.ones(len(active), bool), t, "max_iter", X, Y, exact_done=True)
+        self.status[active[conv]] = "converged"
+
+    def drop(self, done, Xn, Yn, Hn):
+        keep = ~done
+        self.active = self.active[keep]
+        self.ctx.state = {k: v[keep] for k, v in self.ctx.state.items()}
+        return Xn[keep], Yn[keep], None if Hn is None else Hn[keep]
+
+    def outcome(self) -> BatchOutcome:
+        if self.live is not None:
+            self.live[self.stop[0] + 1:] = np.nan
+        return BatchOutcome(self.errors, self.stop, self.status, self.Xf, self.Yf, self.rec_index, self.sv_x,
+                            self.sv_y, self.balance, self.live)
+
+    def progress(self, t, e, elapsed, snapshot) -> Progress:
+        errors, live = self.errors, self.live
+        return Progress(t, self.spec.max_iter, float(t), float(e[0]), elapsed,
+                        lambda: snapshot(errors[0, : t + 1], self.rec_index, self.sv_x, self.sv_y,
+                                         self.balance, live, t))
+
+
+class _Clock:
+    """Calls the progress callback at most every ``interval`` seconds."""
+
+    def __init__(self, callback, interval, snapshot):
+        self.callback, self.interval, self.snapshot = callback, interval, snapshot
+        self.t0 = self.last = time.perf_counter()
+
+    def due(self) -> bool:
+        return self.callback is not None and time.perf_counter() - self.last >= self.interval
+
+    def report(self, run: _Batch, t: int, e) -> bool:
+        """Call the callback; True when it asks to stop."""
+        self.last = time.perf_counter()
+        return call_callback(self.callback, run.progress(t, e, self.last - self.t0, self.snapshot))
+
+
+def initial_state(spec: RunSpec, rng: np.random.Generator) -> dict:
+    """The per-trial state of the algorithm (feedback alignment's B), drawn after the init."""
+    algo = ALGORITHMS[spec.algorithm]
+    return {} if algo.make_state is None else algo.make_state(spec.problem, spec.width, rng)
 
 
 def _live_q(grams, eta, r):

@@ -14,7 +14,7 @@ from ._validation import check_choice, check_float, check_int, check_memory
 from .algorithms import ALGORITHMS, default_step
 from .initializers import INITIALIZERS
 from .problem import Problem
-from .result import Result
+from .result import Result, RunSettings
 
 MAX_ITER_LIMIT = 10_000_000
 
@@ -29,7 +29,11 @@ MESSAGES = {
 
 @dataclass
 class RunSpec:
-    """Validated, resolved settings of a run (shared by solve, solve_trials and the flow)."""
+    """Validated, resolved settings of a run (shared by solve, solve_trials and the flow).
+
+    ``init_options`` and ``algo_options`` hold every option of the chosen entries with its
+    default or resolved value (D = Cν/9, λ = 0.01σ₁): what runs is what is reported.
+    """
 
     problem: Problem
     algorithm: str
@@ -42,7 +46,16 @@ class RunSpec:
     init_options: dict
     algo_options: dict
 
+    @property
+    def unit(self) -> str:
+        return ALGORITHMS[self.algorithm].unit
+
+    def settings(self, seed) -> RunSettings:
+        return RunSettings(self.algorithm, self.init_name, self.width, self.step, self.max_iter, self.tol, seed,
+                           dict(self.init_options), dict(self.algo_options), self.unit)
+
     def config(self, seed) -> dict:
+        """The flat JSON form of the settings (the CLI's schema)."""
         p = self.problem
         cfg = {
             "m": p.shape[0], "n": p.shape[1], "rank": p.rank, "kappa": p.kappa, "sigma1": p.sigma1,
@@ -50,14 +63,15 @@ class RunSpec:
             "width": self.width, "step": self.step, "step_times_sigma1": self.step * p.sigma1,
             "max_iter": self.max_iter, "tol": self.tol, "seed": seed,
         }
-        init_opts = dict(self.init_options)
-        if self.init_name in INITIALIZERS and isinstance(self.init, str):
-            init_opts = {**INITIALIZERS[self.init_name].defaults, **init_opts}
-            if self.init_name == "ward-kolda" and init_opts.get("D") is None:
-                init_opts["D"] = float(init_opts["C"]) * float(init_opts["nu"]) / 9.0
-        cfg.update({f"init_{k}": v for k, v in init_opts.items()})
+        cfg.update({f"init_{k}": v for k, v in self.init_options.items()})
         cfg.update(self.algo_options)
         return cfg
+
+
+def _init_name(init) -> str:
+    if isinstance(init, str):
+        return init
+    return "explicit" if isinstance(init, (tuple, list)) else getattr(init, "__name__", "callable")
 
 
 def make_spec(problem: Problem, algorithm: str, init, width: int, step, max_iter: int, tol: float,
@@ -71,26 +85,25 @@ def make_spec(problem: Problem, algorithm: str, init, width: int, step, max_iter
     tol = check_float(tol, "tol", 0.0)
     check_memory(8.0 * (m + n) * width * 12, f"width {width} factors for a {m}x{n} problem", memory_budget)
     algo = ALGORITHMS[algorithm]
-    init_keys = set(INITIALIZERS[init].defaults) if isinstance(init, str) and init in INITIALIZERS else set()
-    if isinstance(init, str):
-        check_choice(init, "init", INITIALIZERS)
+    entry = INITIALIZERS[check_choice(init, "init", INITIALIZERS)] if isinstance(init, str) else None
+    for what, e in (("algorithm", algo), ("init", entry)):
+        if e is not None and problem.kind not in e.problems:
+            raise ValueError(f"{what} {e.name!r} does not support {problem.kind} problems "
+                             f"(it supports: {', '.join(e.problems)}).")
+    init_keys = set(entry.defaults) if entry is not None else set()
     unknown = set(options) - init_keys - set(algo.defaults)
     if unknown:
         valid = sorted(init_keys | set(algo.defaults))
         raise ValueError(f"Unknown option(s) {sorted(unknown)} for algorithm {algorithm!r} with init "
-                         f"{init if isinstance(init, str) else 'explicit'!r}; valid options: {valid or 'none'}.")
-    init_options = {k: v for k, v in options.items() if k in init_keys and v is not None}
-    algo_options = {**algo.defaults, **{k: v for k, v in options.items() if k in algo.defaults}}
-    if algorithm == "scaledgd-lambda":
-        lam = algo_options.get("lam")
-        algo_options["lam"] = 0.01 * problem.sigma1 if lam is None else check_float(lam, "lam", 0.0)
-    if algorithm == "precgd":
-        algo_options["damping"] = check_float(algo_options["damping"], "damping", 0.0)
-    init_name = init if isinstance(init, str) else ("explicit" if isinstance(init, (tuple, list)) else getattr(init, "__name__", "callable"))
+                         f"{_init_name(init)!r}; valid options: {valid or 'none'}.")
+    s1 = problem.sigma1
+    init_options = entry.resolve({k: options.get(k) for k in init_keys}, s1) if entry is not None else {}
+    algo_options = algo.resolve({k: options.get(k) for k in algo.defaults}, s1)
     if step is None:
-        step = default_step(algorithm, init_name, problem.sigma1, init_options)
+        step = default_step(algorithm, _init_name(init), s1, init_options)
     step = check_float(step, "step", 0.0, lo_open=True)
-    return RunSpec(problem, algorithm, init, init_name, width, step, max_iter, tol, init_options, algo_options)
+    return RunSpec(problem, algorithm, init, _init_name(init), width, step, max_iter, tol, init_options,
+                   algo_options)
 
 
 def record_schedule(max_iter: int, n_records: int = 100) -> np.ndarray:
@@ -117,14 +130,14 @@ def call_callback(callback, progress) -> bool:
 def run_message(status, spec, err, k, floor) -> str:
     finite = err[np.isfinite(err)]
     last = float(finite[-1]) if finite.size else float("nan")
-    unit = "time units" if spec.algorithm == "flow" else "iterations"
+    flow = spec.unit == "time"
     return MESSAGES[status].format(err=last - floor if status == "converged" else last, tol=spec.tol, it=k,
-                                   unit=unit, unit_single="time" if spec.algorithm == "flow" else "iteration",
+                                   unit="time units" if flow else "iterations", unit_single=spec.unit,
                                    floor=floor, step=spec.step, hint=stability_hint(spec))
 
 
 def assemble(spec, cfg, status, message, err, rec, sx, sy, bal, live, floor, X, Y, seconds,
-              t=None, diverged_at=None) -> Result:
+             t=None, diverged_at=None) -> Result:
     d = spec.width
     return Result(
         config=cfg, status=status, message=message, error=np.asarray(err, dtype=float),
@@ -132,5 +145,5 @@ def assemble(spec, cfg, status, message, err, rec, sx, sy, bal, live, floor, X, 
         record_index=np.asarray(rec, dtype=int),
         sv_x=np.asarray(sx, dtype=float).reshape(-1, d), sv_y=np.asarray(sy, dtype=float).reshape(-1, d),
         balance=np.asarray(bal, dtype=float), live_bound=live, floor=float(floor), X=X, Y=Y,
-        seconds=float(seconds), diverged_at=diverged_at,
+        seconds=float(seconds), diverged_at=diverged_at, settings=spec.settings(cfg.get("seed")),
     )

@@ -151,6 +151,14 @@ def local_rate(algorithm: str, step: float, sigma_r: float) -> float | None:
     return None
 
 
+def wk_step_max(C: float, nu: float, sigma1: float) -> float:
+    """The step range of the Ward–Kolda assumption, η ≤ 9/(4Cνσ₁) (theory.md §4.2, graded [S]);
+    also the step agdcore uses by default with that init. The ε-dependent step of the guarantee
+    itself is far smaller (theory.md §7).
+    """
+    return 9.0 / (4.0 * C * nu * sigma1)
+
+
 # ---------------------------------------------------------------------- report for a run
 def theory_report(problem, result, X0: np.ndarray, Y0: np.ndarray | None = None, *, theta: float = 0.5, delta_samples: int = 4000) -> dict:
     """Every theory quantity the dashboard and the CLI show for one run, with applicability."""
@@ -203,7 +211,7 @@ def theory_checks(problem, cfg: dict, in_span: bool, exact: bool) -> list[dict]:
     d, r, eta, s1 = cfg["width"], problem.rank, cfg["step"], problem.sigma1
     C = float(cfg.get("init_C", 8.0))
     nu = float(cfg.get("init_nu", 0.5))
-    eta_max = 9.0 / (4.0 * C * nu * s1)
+    eta_max = wk_step_max(C, nu, s1)
     wk = cfg["init"] == "ward-kolda"
     return [
         {"name": "algorithm is AGD", "ok": cfg["algorithm"] == "agd",

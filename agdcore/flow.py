@@ -11,7 +11,6 @@ import time
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .problem import exact_sq_residual
 from .result import Progress
 from ._spec import assemble, call_callback, run_message
 
@@ -21,7 +20,8 @@ N_CHUNKS = 24     # integration chunks (callback opportunities)
 
 def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, n_records=100):
     p = spec.problem
-    A, At, norm2 = p.A, p.A.T, p.norm2
+    norm2 = p.norm2
+    ctx = p.step_context(spec.step, spec.algo_options)
     m, n = p.shape
     d = spec.width
     floor = p.floor(d)
@@ -33,18 +33,16 @@ def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, 
         return z[: m * d].reshape(m, d), z[m * d:].reshape(n, d)
 
     def rhs(_t, z):
-        X, Y = unpack(z)
-        return np.concatenate([(A @ Y - X @ (Y.T @ Y)).ravel(), (At @ X - Y @ (X.T @ X)).ravel()])
+        gX, gY, *_ = ctx.grads(*unpack(z))
+        return -np.concatenate([gX.ravel(), gY.ravel()])
 
     def cheap_error(z):
-        X, Y = unpack(z)
-        return (norm2 - 2 * np.vdot(X, A @ Y) + np.vdot(X.T @ X, Y.T @ Y)) / norm2
+        return float(ctx.grads(*unpack(z))[2]) / norm2
 
     def reached(_t, z):
         # exact residual (the cheap Gram formula is only accurate to ~1e4·eps); aim a hair below tol
         # so the value at the located root satisfies e − floor ≤ tol after root-finding round-off
-        X, Y = unpack(z)
-        return exact_sq_residual(A, X, Y) / norm2 - floor - spec.tol * (1 - 1e-9)
+        return p.sq_error(*unpack(z)) / norm2 - floor - spec.tol * (1 - 1e-9)
 
     reached.terminal = True
     reached.direction = -1
@@ -60,7 +58,7 @@ def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, 
     start = last_cb = time.perf_counter()
     z = states[0]
     with np.errstate(all="ignore"):
-        if exact_sq_residual(A, X0, Y0) / norm2 - floor <= spec.tol:
+        if p.sq_error(X0, Y0) / norm2 - floor <= spec.tol:
             status = "converged"
         for a, b in zip(edges[:-1], edges[1:]):
             if status != "max_iter":
@@ -85,21 +83,19 @@ def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, 
                 err_now = cheap_error(z)
                 if call_callback(callback, Progress(len(times) - 1, spec.max_iter, float(b), float(err_now),
                                             last_cb - start, lambda: _snapshot(spec, cfg, times, states, unpack,
-                                                                               A, norm2, floor, X0, Y0, n_records))):
+                                                                               floor, X0, Y0, n_records))):
                     status = "stopped"
                     break
     seconds = time.perf_counter() - start
-    return _snapshot(spec, cfg, times, states, unpack, A, norm2, floor, X0, Y0, n_records, status=status,
-                     seconds=seconds)
+    return _snapshot(spec, cfg, times, states, unpack, floor, X0, Y0, n_records, status=status, seconds=seconds)
 
 
-def _snapshot(spec, cfg, times, states, unpack, A, norm2, floor, X0, Y0, n_records, status="stopped",
-              seconds=0.0):
+def _snapshot(spec, cfg, times, states, unpack, floor, X0, Y0, n_records, status="stopped", seconds=0.0):
+    p = spec.problem
     times = np.asarray(times, dtype=float)
     err = np.empty(len(states))
     for i, z in enumerate(states):
-        X, Y = unpack(z)
-        err[i] = exact_sq_residual(A, X, Y) / norm2 if np.all(np.isfinite(z)) else np.nan
+        err[i] = p.sq_error(*unpack(z)) / p.norm2 if np.all(np.isfinite(z)) else np.nan
     rec = np.unique(np.linspace(0, len(states) - 1, min(len(states), n_records)).astype(int))
     sx, sy, bal = [], [], []
     for i in rec:

@@ -4,25 +4,61 @@ Each initializer is ``fn(problem, width, step, rng, **options) -> (X0, Y0)`` wit
 and Y0 of shape (n, d). ``step`` is the step size η the run will use (the Ward–Kolda scaling
 depends on it); the others ignore it. ``init=`` in :func:`agdcore.solve` also accepts a callable of
 that signature, or an explicit pair of arrays ``(X0, Y0)``.
+
+An initializer reads the problem only through its protocol (:mod:`agdcore.problem`):
+``problem.shape``, ``problem.sigma1``, ``problem.apply(Φ)`` (the data times Φ: ``AΦ`` for a fully
+observed A) and ``problem.top_svd(k)``. Its options (name, default, range, label, help, resolved
+defaults) are declared once, in its registry entry; :func:`resolve_init` validates them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from ._validation import check_choice, check_float
+from ._options import Option, resolve_options
+from ._validation import check_choice
 from .problem import Problem
 
 
 @dataclass(frozen=True)
 class Initializer:
+    """A registered initialization.
+
+    ``options`` declare its keyword options; ``default_step(options, sigma1)`` (optional) is the step
+    its theory prescribes when the user gives none; ``problems`` lists the problem kinds it supports.
+    """
+
     name: str
     label: str
     fn: Callable
-    defaults: dict = field(default_factory=dict)
+    options: tuple[Option, ...] = ()
     reference: str = ""
+    default_step: Callable[[dict, float], float] | None = None
+    problems: tuple[str, ...] = ("dense",)
+    short: str = ""
+
+    @property
+    def defaults(self) -> dict:
+        """``{name: default}`` of the options (None for a resolved default)."""
+        return {o.name: o.default for o in self.options}
+
+    def resolve(self, given: dict, sigma1: float) -> dict:
+        """Every option's value: given (checked), default, or resolved (e.g. D = Cν/9)."""
+        return resolve_options(self.options, given, sigma1)
+
+
+def wk_D(options: dict, sigma1: float = 1.0) -> float:
+    """Ward–Kolda's default D = Cν/9 (theory.md §4.1, graded [S])."""
+    return float(options["C"]) * float(options["nu"]) / 9.0
+
+
+def wk_step(options: dict, sigma1: float) -> float:
+    """Ward–Kolda's default step η = 9/(4Cνσ₁) (theory.md §4.2, graded [S])."""
+    from .bounds import wk_step_max
+
+    return wk_step_max(float(options["C"]), float(options["nu"]), sigma1)
 
 
 def ward_kolda(problem: Problem, width: int, step: float, rng: np.random.Generator, *,
@@ -33,14 +69,12 @@ def ward_kolda(problem: Problem, width: int, step: float, rng: np.random.Generat
     Φ₁ ∈ R^{n×d} iid N(0, 1/d),  Φ₂ ∈ R^{n×d} iid N(0, 1/n),  D = Cν/9 by default.
     The variances and D = Cν/9 are graded [U]/[S] in theory.md.
     """
-    C = check_float(C, "C", 0.0, lo_open=True)
-    nu = check_float(nu, "nu", 0.0, 1.0, lo_open=True)
-    D = C * nu / 9.0 if D is None else check_float(D, "D", 0.0)
+    D = wk_D({"C": C, "nu": nu}) if D is None else D
     m, n = problem.shape
     s1 = problem.sigma1
     phi1 = rng.standard_normal((n, width)) / np.sqrt(width)
     phi2 = rng.standard_normal((n, width)) / np.sqrt(n)
-    X0 = (problem.A @ phi1) / (np.sqrt(step) * C * s1)
+    X0 = problem.apply(phi1) / (np.sqrt(step) * C * s1)
     Y0 = (np.sqrt(step) * D * s1) * phi2
     return X0, Y0
 
@@ -48,7 +82,6 @@ def ward_kolda(problem: Problem, width: int, step: float, rng: np.random.Generat
 def gaussian(problem: Problem, width: int, step: float, rng: np.random.Generator, *,
              scale: float = 1e-3) -> tuple[np.ndarray, np.ndarray]:
     """Small iid Gaussian factors, entries N(0, scale²) (Ye & Du 2021; Jiang, Chen & Ding 2022)."""
-    scale = check_float(scale, "scale", 0.0)
     m, n = problem.shape
     return scale * rng.standard_normal((m, width)), scale * rng.standard_normal((n, width))
 
@@ -60,18 +93,9 @@ def spectral(problem: Problem, width: int, step: float, rng: np.random.Generator
     ``perturbation`` > 0 adds iid Gaussian noise of that size relative to ‖Σ_d^{1/2}‖ so that a
     noise-free problem does not start at the optimum.
     """
-    perturbation = check_float(perturbation, "perturbation", 0.0)
     m, n = problem.shape
     k = min(width, min(m, n))
-    if m * n <= 4_000_000 or k >= min(m, n) - 1:
-        U, s, Vt = np.linalg.svd(problem.A, full_matrices=False)
-        U, s, Vt = U[:, :k], s[:k], Vt[:k]
-    else:
-        from scipy.sparse.linalg import svds
-
-        U, s, Vt = svds(problem.A, k=k, random_state=0)
-        order = np.argsort(s)[::-1]
-        U, s, Vt = U[:, order], s[order], Vt[order]
+    U, s, Vt = problem.top_svd(k)
     root = np.sqrt(s)
     X0 = np.zeros((m, width))
     Y0 = np.zeros((n, width))
@@ -87,10 +111,9 @@ def spectral(problem: Problem, width: int, step: float, rng: np.random.Generator
 def nystrom(problem: Problem, width: int, step: float, rng: np.random.Generator, *,
             scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Nyström sketch init (Li, Zhang, Mokhtari & He, ICLR 2025): X₀ = A Ω, Y₀ = 0, Ω iid N(0, scale²)."""
-    scale = check_float(scale, "scale", 0.0, lo_open=True)
     m, n = problem.shape
     omega = scale * rng.standard_normal((n, width))
-    return problem.A @ omega, np.zeros((n, width))
+    return problem.apply(omega), np.zeros((n, width))
 
 
 def zeros(problem: Problem, width: int, step: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -99,16 +122,31 @@ def zeros(problem: Problem, width: int, step: float, rng: np.random.Generator) -
     return np.zeros((m, width)), np.zeros((n, width))
 
 
+_POS = {"lo": 0.0, "lo_open": True}
 INITIALIZERS: dict[str, Initializer] = {
-    "ward-kolda": Initializer("ward-kolda", "Ward–Kolda unbalanced", ward_kolda,
-                              {"C": 8.0, "D": None, "nu": 0.5}, "Ward & Kolda, NeurIPS 2023, Assumption 2"),
-    "gaussian": Initializer("gaussian", "small Gaussian", gaussian, {"scale": 1e-3},
-                            "Ye & Du, NeurIPS 2021, Thm 1.1"),
-    "spectral": Initializer("spectral", "spectral (top-d SVD)", spectral, {"perturbation": 0.0},
-                            "Tong, Ma & Chi, JMLR 2021"),
-    "nystrom": Initializer("nystrom", "Nyström (X₀ = AΩ, Y₀ = 0)", nystrom, {"scale": 1.0},
-                           "Li, Zhang, Mokhtari & He, ICLR 2025"),
-    "zeros": Initializer("zeros", "zeros (X₀ = Y₀ = 0)", zeros, {}, "Garg & Vempala, AISTATS 2022"),
+    "ward-kolda": Initializer(
+        "ward-kolda", "Ward–Kolda unbalanced", ward_kolda, (
+            Option("C", 8.0, **_POS, ui_lo=1e-3, ui_hi=1e4, label="C (Ward–Kolda)",
+                   help="X₀ = AΦ₁/(√η·C·σ₁): larger C, smaller X₀"),
+            Option("D", None, lo=0.0, ui_hi=1e4, resolve=wk_D, resolve_text="Cν/9",
+                   label="D (Ward–Kolda; empty = Cν/9)", help="Y₀ = √η·D·σ₁·Φ₂"),
+            Option("nu", 0.5, lo=0.0, hi=1.0, lo_open=True, ui_lo=1e-3, label="ν (Ward–Kolda confidence)",
+                   help="confidence parameter in (0, 1]; the default D = Cν/9 and the default step 9/(4Cνσ₁) use it"),
+        ), "Ward & Kolda, NeurIPS 2023, Assumption 2", default_step=wk_step, short="WK"),
+    "gaussian": Initializer(
+        "gaussian", "small Gaussian", gaussian,
+        (Option("scale", 1e-3, lo=0.0, ui_hi=1e4, label="Init scale", help="entries N(0, scale²)"),),
+        "Ye & Du, NeurIPS 2021, Thm 1.1", short="Gaussian"),
+    "spectral": Initializer(
+        "spectral", "spectral (top-d SVD)", spectral,
+        (Option("perturbation", 0.0, lo=0.0, ui_hi=10.0, label="Perturbation (spectral init)",
+                help="iid noise relative to ‖Σ_d^½‖, so a noise-free problem does not start at the optimum"),),
+        "Tong, Ma & Chi, JMLR 2021", short="spectral"),
+    "nystrom": Initializer(
+        "nystrom", "Nyström (X₀ = AΩ, Y₀ = 0)", nystrom,
+        (Option("scale", 1.0, **_POS, ui_lo=1e-12, ui_hi=1e4, label="Init scale", help="Ω iid N(0, scale²)"),),
+        "Li, Zhang, Mokhtari & He, ICLR 2025", short="Nyström"),
+    "zeros": Initializer("zeros", "zeros (X₀ = Y₀ = 0)", zeros, (), "Garg & Vempala, AISTATS 2022", short="zeros"),
 }
 
 
@@ -123,7 +161,7 @@ def resolve_init(init, problem: Problem, width: int, step: float, rng: np.random
         if unknown:
             raise ValueError(f"Unknown option(s) {sorted(unknown)} for init {init!r}; "
                              f"valid: {sorted(spec.defaults) or 'none'}.")
-        X0, Y0 = spec.fn(problem, width, step, rng, **options)
+        X0, Y0 = spec.fn(problem, width, step, rng, **spec.resolve(options, problem.sigma1))
         name = init
     elif callable(init):
         X0, Y0 = init(problem, width, step, rng, **options)

@@ -1,6 +1,28 @@
 """The factorization problem: a target matrix ``A`` and the facts about it that theory needs.
 
 ``f(X, Y) = ½‖A − X Yᵀ‖_F²`` with ``A`` of shape (m, n), ``X`` of shape (m, d), ``Y`` of shape (n, d).
+
+The problem protocol
+--------------------
+The loop, the flow, the trials and the initializers read a problem only through these members, so
+a new kind of problem (matrix completion, sensing) is one class that provides them:
+
+``kind``
+    A short name (``"dense"`` here); registry entries list the kinds they support.
+``shape``, ``rank``, ``sigma1``, ``sigma_r``, ``kappa``, ``norm2``
+    Sizes and scale: ``sigma1`` sets default steps, ``norm2`` normalises the error
+    e = ‖A − XYᵀ‖²/‖A‖².
+``floor(width)``
+    The smallest reachable e for factor width d (Eckart–Young here).
+``sq_error(X, Y)``
+    The exact (unnormalised) squared residual at one iterate, accurate to round-off.
+``step_context(step, options, state)``
+    The step rules' view of the problem (:class:`agdcore._dense.StepContext` here): ``grads``,
+    ``grad_x`` and ``alternate`` on batched factors, plus ``step``, ``options``, ``state``.
+``apply(Phi)``, ``top_svd(k)``
+    What initializers need: the data times a matrix (AΦ) and the top-k singular triplets.
+``is_exactly_low_rank``, ``in_column_span(X)``, ``description``, ``summary()``
+    Facts the theory checks read.
 """
 from __future__ import annotations
 
@@ -9,6 +31,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ._dense import StepContext, block_rows, exact_sq_residual
 from ._validation import check_choice, check_float, check_int, check_memory
 
 SPECTRA = ("geometric", "linear")
@@ -72,10 +95,39 @@ class Problem:
             rank = max(1, min(p.numerical_rank, 50))
         return cls(p.A, rank, description=f"user matrix {p.A.shape[0]}x{p.A.shape[1]}")
 
-    # ------------------------------------------------------------------ SVD facts
+    # ------------------------------------------------------------------ protocol (see module docstring)
+    kind = "dense"
+
     @property
     def shape(self) -> tuple[int, int]:
         return self.A.shape
+
+    def sq_error(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """‖A − X Yᵀ‖_F², exactly, in row blocks (no m×n temporary)."""
+        return exact_sq_residual(self.A, X, Y)
+
+    def step_context(self, step: float, options: dict, state: dict | None = None) -> StepContext:
+        """The step rules' view: Gram-form products, one fused row-block pass for large A."""
+        A = self.A  # the fused pass reads A row-blockwise, so A.T (a view) needs no copy
+        return StepContext(A, A.T, self.norm2, step, options, dict(state or {}), block_rows(A))
+
+    def apply(self, Phi: np.ndarray) -> np.ndarray:
+        """A Φ (what a sketching or Ward–Kolda initializer multiplies)."""
+        return self.A @ Phi
+
+    def top_svd(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(U_k, s_k, V_kᵀ), descending: dense SVD for moderate A, else scipy's svds."""
+        m, n = self.A.shape
+        if m * n <= _FULL_SVD_LIMIT or k >= min(m, n) - 1:
+            U, s, Vt = np.linalg.svd(self.A, full_matrices=False)
+            return U[:, :k], s[:k], Vt[:k]
+        from scipy.sparse.linalg import svds
+
+        U, s, Vt = svds(self.A, k=k, random_state=0)
+        order = np.argsort(s)[::-1]
+        return U[:, order], s[order], Vt[order]
+
+    # ------------------------------------------------------------------ SVD facts
 
     @cached_property
     def norm2(self) -> float:
@@ -178,15 +230,6 @@ class Problem:
             "sigma1": self.sigma1, "sigma_r": self.sigma_r, "kappa": self.kappa,
             "exactly_low_rank": self.is_exactly_low_rank, "description": self.description,
         }
-
-
-def exact_sq_residual(A: np.ndarray, X: np.ndarray, Y: np.ndarray, block: int = 256) -> float:
-    """‖A − X Yᵀ‖_F² without an m×n temporary (row blocks of ``block`` rows)."""
-    total = 0.0
-    for i in range(0, A.shape[0], block):
-        R = A[i:i + block] - X[i:i + block] @ Y.T
-        total += float(np.vdot(R, R))
-    return total
 
 
 def make_spectrum(rank: int, kappa: float, kind: str = "geometric", sigma1: float = 1.0) -> np.ndarray:

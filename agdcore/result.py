@@ -8,7 +8,23 @@ from typing import NamedTuple
 
 import numpy as np
 
-STATUSES = ("converged", "max_iter", "diverged", "stopped")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The resolved settings of a run, typed (what theory code and plots read; ``config`` is their
+    flat JSON form)."""
+
+    algorithm: str
+    init: str
+    width: int
+    step: float
+    max_iter: int
+    tol: float
+    seed: int | None
+    init_options: dict = field(default_factory=dict)
+    algo_options: dict = field(default_factory=dict)
+    unit: str = "iteration"   # what the x-axis counts: "iteration" or (gradient flow) "time"
 
 
 class Progress(NamedTuple):
@@ -76,6 +92,7 @@ class Result:
     seconds: float
     bounds: dict = field(default_factory=dict)
     diverged_at: int | None = None
+    settings: RunSettings | None = None
 
     @property
     def n_iter(self) -> int:
@@ -87,6 +104,8 @@ class Result:
 
     @property
     def is_flow(self) -> bool:
+        if self.settings is not None:
+            return self.settings.unit == "time"
         return self.config.get("algorithm") == "flow"
 
     @property
@@ -109,11 +128,6 @@ class Result:
     def time_to_tol(self) -> float | None:
         k = self.iterations_to_tol
         return None if k is None else float(self.t[k])
-
-    @property
-    def iterations(self) -> np.ndarray:
-        """Recorded iteration indices (starting at 0)."""
-        return self.record_index
 
     def observed_rate(self, lo: float = 1e-10, hi: float = 1e-3) -> float | None:
         """Fitted per-iteration factor of e_t in the window [lo, hi] above the floor (log-linear fit)."""

@@ -11,10 +11,9 @@ import time
 
 import numpy as np
 
-from ._loop import run_batch
+from ._loop import initial_state, run_batch
 from ._spec import RunSpec, assemble, make_spec, run_message
 from ._validation import check_int
-from .algorithms import ALGORITHMS
 from .bounds import theory_report
 from .flow import solve_flow_spec
 from .initializers import resolve_init
@@ -69,14 +68,11 @@ def solve(problem: Problem, algorithm: str = "agd", init="ward-kolda", width: in
     rng = np.random.default_rng(seed)
     X0, Y0, _ = resolve_init(init, problem, spec.width, spec.step, rng, spec.init_options)
     cfg = spec.config(seed if not isinstance(seed, np.random.Generator) else None)
-    if algorithm == "flow":
+    if spec.unit == "time":
         result = solve_flow_spec(spec, X0, Y0, cfg, callback=callback, callback_interval=callback_interval,
                                  n_records=n_records)
     else:
-        algo = ALGORITHMS[algorithm]
-        states = {}
-        if algo.make_state is not None:
-            states = {k: v[None] for k, v in algo.make_state(problem.A, spec.width, rng).items()}
+        states = {k: v[None] for k, v in initial_state(spec, rng).items()}
         live_rank = _live_rank(spec, X0)
         floor = problem.floor(spec.width)
 

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_int, check_memory
-from .algorithms import ALGORITHMS
 from .initializers import resolve_init
 from .problem import Problem
-from ._loop import run_batch
+from ._loop import initial_state, run_batch
 from ._spec import make_spec
 from .solver import solve
 
@@ -88,12 +87,11 @@ def solve_trials(problem: Problem, seeds=range(10), algorithm: str = "agd", init
     cfg["trials"] = int(seeds.size)
     floor = problem.floor(spec.width)
     K = seeds.size
-    if algorithm == "flow":
+    if spec.unit == "time":
         return _flow_trials(problem, seeds, spec, cfg, floor, callback, options, memory_budget)
     errors = np.full((K, max_iter + 1), np.nan)
     status = np.full(K, "stopped", dtype=object)
     seconds = np.zeros(K)
-    algo = ALGORITHMS[algorithm]
     for start in range(0, K, chunk):
         idx = np.arange(start, min(K, start + chunk))
         t0 = time.perf_counter()
@@ -103,9 +101,8 @@ def solve_trials(problem: Problem, seeds=range(10), algorithm: str = "agd", init
             X0, Y0, _ = resolve_init(init, problem, spec.width, spec.step, rng, spec.init_options)
             Xs.append(X0)
             Ys.append(Y0)
-            if algo.make_state is not None:
-                states.append(algo.make_state(problem.A, spec.width, rng))
-        st = {k: np.stack([s_[k] for s_ in states]) for k in states[0]} if states else {}
+            states.append(initial_state(spec, rng))
+        st = {k: np.stack([s_[k] for s_ in states]) for k in states[0]}
         out = run_batch(spec, np.stack(Xs), np.stack(Ys), st, exact_every=exact_every, should_stop=should_stop)
         errors[idx] = out.errors
         status[idx] = out.status
