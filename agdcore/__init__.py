@@ -8,12 +8,13 @@ Pure NumPy/SciPy; never imports streamlit. Public surface::
     t = agd.solve_trials(p, seeds=range(64), width=10)
     df = agd.sweep({"width": [5, 10], "kappa": [5, 10]}, trials=20)   # Dask; see agdcore.sweeps
 """
-from . import bounds
-from .algorithms import ALGORITHMS, default_step
-from .initializers import INITIALIZERS
+from . import bounds, options
+from ._options import Option
+from .algorithms import ALGORITHMS, Algorithm, default_step
+from .initializers import INITIALIZERS, Initializer
 from .io import load_matrix
 from .problem import Problem, make_problem
-from .result import Progress, Result
+from .result import Progress, Result, RunSettings
 from .solver import solve
 from .trials import TrialsResult, solve_trials
 
@@ -29,7 +30,7 @@ def sweep(grid, trials: int = 10, **kwargs):
 
 
 __all__ = [
-    "ALGORITHMS", "INITIALIZERS", "Problem", "Progress", "Result", "TrialsResult", "bounds",
-    "default_step", "load_matrix", "make_problem", "solve", "solve_trials", "sweep",
+    "ALGORITHMS", "INITIALIZERS", "Algorithm", "Initializer", "Option", "Problem", "Progress", "Result",
+    "RunSettings", "TrialsResult", "bounds", "default_step", "options", "load_matrix", "make_problem", "solve", "solve_trials", "sweep",
 ]
 __version__ = "0.1.0"

@@ -25,6 +25,19 @@ DEFAULT_VALUES = {"width": "5, 10, 20", "width_ratio": "1, 2, 4", "kappa": "5, 1
                   "step_mult": "0.25, 0.5, 1, 1.5", "C": "2, 4, 8, 16", "nu": "0.1, 0.25, 0.5, 0.75, 1",
                   "scale": "0.0001, 0.001, 0.01", "noise": "0, 0.01, 0.1", "algorithm": "agd, gd, scaledgd",
                   "init": "ward-kolda, gaussian, nystrom"}
+
+
+def default_values(name: str) -> str:
+    """Example values of a swept parameter; for a registry option without one, around its default."""
+    if name in DEFAULT_VALUES:
+        return DEFAULT_VALUES[name]
+    use = agd.options.option_uses().get(name)
+    d = None if use is None else use.option.default
+    return "" if not d else ", ".join(f"{v:g}" for v in (d / 2, d, 2 * d))
+
+
+def label_of(name: str) -> str:
+    return sp.LABELS.get(name) or PARAMETERS[name][1]
 PARAMS = [
     Param("x", "kappa", "choice", choices=NAMES, label="Swept parameter"),
     Param("xv", DEFAULT_VALUES["kappa"], "str", label="Its values (comma-separated)"),
@@ -65,14 +78,14 @@ def check_lists(ss) -> list[str]:
             parse_values(name, ss[f"{PREFIX}_{vkey}"])
         except ValueError as exc:
             msgs.append(f"URL parameter '{vkey}' = '{str(ss[f'{PREFIX}_{vkey}'])[:40]}' is invalid: {exc} "
-                        f"Using the default ({DEFAULT_VALUES[name]}).")
-            ss[f"{PREFIX}_{vkey}"] = DEFAULT_VALUES[name]
+                        f"Using the default ({default_values(name)}).")
+            ss[f"{PREFIX}_{vkey}"] = default_values(name)
     return msgs
 
 
 def _reset_values(pkey: str, vkey: str) -> None:
     name = st.session_state[f"{PREFIX}_{pkey}"]
-    st.session_state[f"{PREFIX}_{vkey}"] = DEFAULT_VALUES.get(name, "")
+    st.session_state[f"{PREFIX}_{vkey}"] = default_values(name)
 
 
 def sidebar() -> None:
@@ -80,7 +93,7 @@ def sidebar() -> None:
     sb.header("Sweep")
     for pkey, vkey in LISTS:
         widget(BY_NAME[pkey], PREFIX, sb, on_change=_reset_values, args=(pkey, vkey),
-               format_func=lambda v: "(none)" if v == "none" else f"{v} — {sp.LABELS[v]}")
+               format_func=lambda v: "(none)" if v == "none" else f"{v} — {label_of(v)}")
         if st.session_state[f"{PREFIX}_{pkey}"] != "none":
             sb.text_input(BY_NAME[vkey].label, key=f"{PREFIX}_{vkey}")
     for name in ("trials", "tol", "max_iter"):

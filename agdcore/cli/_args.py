@@ -6,7 +6,12 @@ import argparse
 from ..algorithms import ALGORITHMS
 from ..initializers import INITIALIZERS
 from ..io import load_matrix
+from ..options import check_applicable, option_uses
 from ..problem import SPECTRA, Problem, make_problem
+
+# options with a hand-written flag (documented since the first release); every other registered option
+# gets a generated ``--NAME`` flag, and any option can be given as ``--opt NAME=VALUE``
+DOCUMENTED = {"C": "C", "D": "D", "nu": "nu", "scale": "init_scale"}
 
 
 class UsageError(Exception):
@@ -43,6 +48,23 @@ def add_solver_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--max-iter", type=int, default=10_000)
     g.add_argument("--tol", type=float, default=1e-10, help="stop when e_t − floor ≤ tol (default 1e-10)")
     g.add_argument("--seed", type=int, default=1, help="seed of the initialization (default 1)")
+    add_option_args(p)
+
+
+def add_option_args(p: argparse.ArgumentParser) -> None:
+    """A ``--NAME`` flag for every registered option without a documented flag, and ``--opt``."""
+    g = p.add_argument_group("init and algorithm options (from the registries)")
+    taken = {s for a in p._actions for s in a.option_strings}
+    for name, use in option_uses().items():
+        flag = f"--{name.replace('_', '-')}"
+        if name in DOCUMENTED or flag in taken:
+            continue
+        opt = use.option
+        g.add_argument(flag, dest=f"opt_{name}", type=int if opt.kind == "int" else float, default=None,
+                       metavar=name.upper(), help=f"{opt.label or name}: {use.where()} "
+                                                  f"(default {opt.default_text()})")
+    g.add_argument("--opt", action="append", default=[], metavar="NAME=VALUE",
+                   help="any registered option, e.g. --opt damping=0.2 (repeatable)")
 
 
 def build_problem(args):
@@ -51,14 +73,33 @@ def build_problem(args):
     return make_problem(args.m, args.n, args.rank, args.kappa, args.spectrum, args.noise, args.problem_seed)
 
 
-def solver_options(args) -> dict:
+def given_options(args) -> dict:
+    """The options set on the command line (flags and ``--opt NAME=VALUE``), by option name."""
+    uses = option_uses()
     opts = {}
-    if args.init == "ward-kolda":
-        opts.update({k: v for k, v in (("C", args.C), ("D", args.D), ("nu", args.nu)) if v is not None})
-    elif any(v is not None for v in (args.C, args.D, args.nu)):
+    for name in uses:
+        value = getattr(args, DOCUMENTED.get(name, f"opt_{name}"), None)
+        if value is not None:
+            opts[name] = value
+    for text in getattr(args, "opt", []) or []:
+        name, sep, value = text.partition("=")
+        name = name.strip()
+        if not sep or name not in uses:
+            raise UsageError(f"--opt {text!r}: expected NAME=VALUE with NAME one of {', '.join(uses)}")
+        try:
+            opts[name] = int(value) if uses[name].option.kind == "int" else float(value)
+        except ValueError:
+            raise UsageError(f"--opt {name}: {value!r} is not a number") from None
+    return opts
+
+
+def solver_options(args) -> dict:
+    opts = given_options(args)
+    wk = [k for k in ("C", "D", "nu") if k in opts]
+    if wk and args.init not in option_uses()["C"].inits:
         raise UsageError(f"--C, --D and --nu apply only to --init ward-kolda (got --init {args.init})")
-    if args.init_scale is not None:
-        if args.init not in ("gaussian", "nystrom"):
-            raise UsageError(f"--init-scale applies to --init gaussian or nystrom (got --init {args.init})")
-        opts["scale"] = args.init_scale
+    try:
+        check_applicable(opts, args.algorithm, args.init)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     return opts

@@ -13,12 +13,11 @@ from __future__ import annotations
 import json
 import sys
 
-from ._args import UsageError, add_problem_args, add_solver_args
+from ._args import UsageError, add_problem_args, add_solver_args, given_options
 
 BASE_FLAGS = {"m": "m", "n": "n", "rank": "rank", "kappa": "kappa", "spectrum": "spectrum", "noise": "noise",
               "problem_seed": "problem_seed", "width": "width", "algorithm": "algorithm", "init": "init",
-              "step": "step", "C": "C", "D": "D", "nu": "nu", "scale": "init_scale", "max_iter": "max_iter",
-              "tol": "tol"}
+              "step": "step", "max_iter": "max_iter", "tol": "tol"}   # + every option (given_options)
 
 
 def add_sweep_parser(subparsers) -> None:
@@ -69,7 +68,7 @@ def cmd_sweep(args) -> int:
         raise UsageError("sweep builds a synthetic A for every cell; --matrix is not supported here (use 'run')")
     if not args.serial:
         scheduler_address(args.scheduler)   # a malformed address fails before any work
-    base = {key: getattr(args, flag) for key, flag in BASE_FLAGS.items()}
+    base = {**{key: getattr(args, flag) for key, flag in BASE_FLAGS.items()}, **given_options(args)}
     plan = plan_sweep(grid_from_args(args), args.trials, base=base, seed=args.seed, task_size=args.task_size)
     bar = None if args.quiet else _bar(plan.n_trials)
     try:

@@ -14,10 +14,12 @@ import pandas as pd
 
 from .._validation import check_choice
 from ..algorithms import default_step
+from ..initializers import INITIALIZERS
+from ..options import options_for
 from ..problem import make_problem
 from ..trials import solve_trials
 from .dask_clients import engine_info, get_client
-from .plan import OPTION_INITS, SweepPlan, plan_sweep, to_table
+from .plan import SweepPlan, plan_sweep, to_table
 
 # ---------------------------------------------------------------------- one task (runs on a worker)
 @functools.lru_cache(maxsize=4)
@@ -28,10 +30,8 @@ def _problem(m, n, rank, kappa, spectrum, noise, problem_seed):
 def solve_piece(s: dict, seeds) -> dict:
     """Run one cell's settings from the given seeds; returns per-trial outcome arrays."""
     p = _problem(s["m"], s["n"], s["rank"], s["kappa"], s["spectrum"], s["noise"], s["problem_seed"])
-    init_opts = {k: s[k] for k in ("C", "D", "nu") if s["init"] == "ward-kolda" and s[k] is not None}
-    opts = dict(init_opts)
-    if s["scale"] is not None and s["init"] in OPTION_INITS["scale"]:
-        opts["scale"] = s["scale"]
+    init_opts = {o.name: s[o.name] for o in INITIALIZERS[s["init"]].options if s.get(o.name) is not None}
+    opts = {o.name: s[o.name] for o in options_for(s["algorithm"], s["init"]) if s.get(o.name) is not None}
     step = s["step"] if s["step"] is not None else s["step_mult"] * default_step(s["algorithm"], s["init"], p.sigma1, init_opts)
     r = solve_trials(p, seeds=seeds, algorithm=s["algorithm"], init=s["init"], width=s["width"], step=step,
                      max_iter=s["max_iter"], tol=s["tol"], chunk=min(len(seeds), 16), **opts)

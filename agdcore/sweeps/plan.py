@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,31 +27,72 @@ import pandas as pd
 from .._validation import check_choice, check_float, check_int
 from ..algorithms import ALGORITHMS
 from ..initializers import INITIALIZERS
+from ..options import option_uses
 from ..problem import SPECTRA
 
 MAX_CELLS = 10_000
 MAX_TRIALS = 10_000
 MAX_TOTAL_TRIALS = 1_000_000
 TASK_SIZE = 16   # trials per task: stacking 16 trials is the fastest chunk (performance.md §3)
-# name -> (kind, label); value ranges are in _RANGES and are checked before anything runs
-PARAMETERS = {
+LEGACY_OPTIONS = ("C", "D", "nu", "scale")   # always columns of the table (schema of the first release)
+_FIXED = {
     "width": ("int", "factor width d"),
     "width_ratio": ("float", "width ratio d/r (d = round(ratio·r))"),
     "kappa": ("float", "condition number κ"),
     "step_mult": ("float", "step as a multiple of the theory default"),
-    "C": ("float", "Ward–Kolda C"),
-    "nu": ("float", "Ward–Kolda ν"),
-    "scale": ("float", "init scale (gaussian, nystrom)"),
-    "noise": ("float", "noise ‖N‖_F/‖A‖_F"),
-    "algorithm": ("choice", "algorithm"),
-    "init": ("choice", "initialization"),
 }
-BASE_DEFAULTS = {
+_TAIL = {"noise": ("float", "noise ‖N‖_F/‖A‖_F"), "algorithm": ("choice", "algorithm"),
+         "init": ("choice", "initialization")}
+_FIXED_RANGES = {"width_ratio": {"lo": 0.0, "lo_open": True}, "kappa": {"lo": 1.0},
+                 "noise": {"lo": 0.0, "hi": 10.0}, "step_mult": {"lo": 0.0, "lo_open": True}}
+_BASE = {
     "m": 100, "n": 100, "rank": 5, "kappa": 10.0, "spectrum": "geometric", "noise": 0.0,
     "problem_seed": 0, "width": 10, "algorithm": "agd", "init": "ward-kolda", "step": None,
-    "step_mult": 1.0, "C": None, "D": None, "nu": None, "scale": None, "max_iter": 10_000, "tol": 1e-10,
+    "step_mult": 1.0,
 }
-OPTION_INITS = {"C": ("ward-kolda",), "D": ("ward-kolda",), "nu": ("ward-kolda",), "scale": ("gaussian", "nystrom")}
+
+
+def parameters() -> dict:
+    """Sweepable name -> (kind, label): the fixed ones and every registered init/algorithm option."""
+    opts = {name: (u.option.kind, u.option.label or name) for name, u in option_uses().items()}
+    return {**_FIXED, **opts, **_TAIL}
+
+
+def base_defaults() -> dict:
+    """Every fixed setting of a sweep with its default (options: None = the entry's default)."""
+    return {**_BASE, **{name: None for name in option_uses()}, "max_iter": 10_000, "tol": 1e-10}
+
+
+def _ranges() -> dict:
+    out = dict(_FIXED_RANGES)
+    for name, use in option_uses().items():
+        o = use.option
+        out[name] = {"lo": o.lo, "hi": o.hi, "lo_open": o.lo_open}
+    return out
+
+
+class _Live(Mapping):
+    """A read-only mapping recomputed from the registries on every access (late registrations show)."""
+
+    def __init__(self, build):
+        self._build = build
+
+    def __getitem__(self, key):
+        return self._build()[key]
+
+    def __iter__(self):
+        return iter(self._build())
+
+    def __len__(self):
+        return len(self._build())
+
+    def __repr__(self):
+        return repr(self._build())
+
+
+PARAMETERS = _Live(parameters)
+BASE_DEFAULTS = _Live(base_defaults)
+OPTION_INITS = _Live(lambda: {n: u.inits for n, u in option_uses().items() if u.inits})
 OUTCOMES = ["seed", "iterations_to_tol", "final_error", "status", "seconds"]
 
 
@@ -66,9 +108,10 @@ def parse_grid_arg(text: str) -> tuple[str, list]:
 
 def parse_values(name: str, values) -> list:
     """Validate the values of one swept parameter (a list, or text like ``"5, 10, 20"``)."""
-    if name not in PARAMETERS:
-        raise ValueError(f"Unknown sweep parameter {name!r}; expected one of {', '.join(PARAMETERS)}.")
-    kind = PARAMETERS[name][0]
+    params = parameters()
+    if name not in params:
+        raise ValueError(f"Unknown sweep parameter {name!r}; expected one of {', '.join(params)}.")
+    kind = params[name][0]
     if isinstance(values, str):
         values = [v for v in values.replace(";", ",").replace(" ", ",").split(",") if v.strip()]
     values = list(np.atleast_1d(np.asarray(values, dtype=object))) if not isinstance(values, list) else values
@@ -92,33 +135,27 @@ def _convert(name: str, kind: str, v):
         if not math.isfinite(x) or not x.is_integer():
             raise ValueError(f"grid parameter {name!r}: {v!r} is not an integer.")
         return int(x)
-    return check_float(x, f"grid parameter {name!r}", **_RANGES.get(name, {}))
-
-
-_RANGES = {"width_ratio": {"lo": 0.0, "lo_open": True}, "kappa": {"lo": 1.0}, "noise": {"lo": 0.0, "hi": 10.0},
-           "step_mult": {"lo": 0.0, "lo_open": True}, "C": {"lo": 0.0, "lo_open": True},
-           "nu": {"lo": 0.0, "hi": 1.0, "lo_open": True}, "scale": {"lo": 0.0, "lo_open": True}}
+    return check_float(x, f"grid parameter {name!r}", **_ranges().get(name, {}))
 
 
 def resolve_base(base: dict | None) -> dict:
     """Base settings (defaults overridden by ``base``), checked once."""
-    unknown = sorted(set(base or {}) - set(BASE_DEFAULTS))
+    defaults = base_defaults()
+    unknown = sorted(set(base or {}) - set(defaults))
     if unknown:
-        raise ValueError(f"Unknown sweep setting(s) {unknown}; expected some of {', '.join(BASE_DEFAULTS)}.")
-    b = {**BASE_DEFAULTS, **(base or {})}
+        raise ValueError(f"Unknown sweep setting(s) {unknown}; expected some of {', '.join(defaults)}.")
+    b = {**defaults, **(base or {})}
     b["m"], b["n"] = check_int(b["m"], "m", 1), check_int(b["n"], "n", 1)
     b["rank"] = check_int(b["rank"], "rank", 1, min(b["m"], b["n"]))
     b["max_iter"] = check_int(b["max_iter"], "max_iter", 1, 10_000_000)
     b["tol"] = check_float(b["tol"], "tol", 0.0)
     b["problem_seed"] = check_int(b["problem_seed"], "problem_seed", 0)
     check_choice(b["spectrum"], "spectrum", SPECTRA)
-    for name in ("kappa", "noise", "step_mult", "width", "algorithm", "init", "C", "nu", "scale"):
+    for name in ("kappa", "noise", "step_mult", "width", "algorithm", "init", *option_uses()):
         if b[name] is not None:
             b[name] = parse_values(name, [b[name]])[0]
     if b["step"] is not None:
         b["step"] = check_float(b["step"], "step", 0.0, lo_open=True)
-    if b["D"] is not None:
-        b["D"] = check_float(b["D"], "D", 0.0)
     return b
 
 
@@ -177,22 +214,29 @@ def _cell_settings(b: dict, cell: dict, swept: set) -> dict:
     if not 1 <= s["width"] <= hi:
         what = f"width_ratio {cell['width_ratio']:g} gives width {s['width']}" if "width_ratio" in cell else f"width {s['width']}"
         raise ValueError(f"{what}; the width must be between 1 and min(m, n) = {hi}.")
-    for opt, inits in OPTION_INITS.items():
-        if s["init"] not in inits:
-            s[opt] = None if opt not in swept else s[opt]  # a base option applies only where its init uses it
-        elif s[opt] is None and opt != "D":
-            s[opt] = float(INITIALIZERS[s["init"]].defaults[opt])  # the table shows the value used
-    if s["init"] == "ward-kolda" and s["D"] is None:
-        s["D"] = s["C"] * s["nu"] / 9.0
+    uses = option_uses()
+    for name, use in uses.items():
+        if not use.applies(s["algorithm"], s["init"]) and name not in swept:
+            s[name] = None            # a base option applies only where its init/algorithm uses it
+    for entry in (INITIALIZERS[s["init"]], ALGORITHMS[s["algorithm"]]):
+        for o in entry.options:        # the table shows the value used
+            if s[o.name] is None and o.default is not None:
+                s[o.name] = o.default
+        for o in entry.options:        # resolved defaults that need only the options (D = Cν/9)
+            if s[o.name] is None and o.resolve is not None:
+                v = o.resolve(s, math.nan)
+                s[o.name] = float(v) if math.isfinite(v) else None   # σ₁-dependent: resolved at run time
     return s
 
 
 def _check_options(b: dict, settings: tuple, swept: set) -> None:
-    for opt, inits in OPTION_INITS.items():
-        used = [s["init"] in inits for s in settings]
-        if (opt in swept and not all(used)) or (b[opt] is not None and not any(used)):
-            bad = sorted({s["init"] for s, u in zip(settings, used) if not u})
-            raise ValueError(f"{opt} applies only to init {' or '.join(inits)}, not to init {', '.join(bad)}.")
+    for name, use in option_uses().items():
+        used = [use.applies(s["algorithm"], s["init"]) for s in settings]
+        if (name in swept and not all(used)) or (b[name] is not None and not any(used)):
+            unused = [s for s, u in zip(settings, used) if not u]
+            bad = sorted({f"init {s['init']}" for s in unused} if use.inits else
+                         {f"algorithm {s['algorithm']}" for s in unused})
+            raise ValueError(f"{name} applies only to {use.where()}, not to {', '.join(bad)}.")
 
 
 def trial_seed(seed: int, cell_key: str, trial: int) -> int:
@@ -221,21 +265,30 @@ def make_tasks(n_cells: int, trials: int, size: int) -> tuple:
 def to_table(plan: SweepPlan, parts: list) -> pd.DataFrame:
     """Tidy rows from finished pieces, ordered by (cell, trial)."""
     rows = []
+    columns = _setting_columns(plan)
     for cell, trial_idx, out in parts:
         s = plan.settings[cell]
         for j, k in enumerate(trial_idx):
             row = {"cell": cell, "trial": k, **{p: plan.cells[cell][p] for p in plan.params}}
-            row.update({key: np.nan if s[key] is None else s[key] for key in BASE_DEFAULTS
-                        if key not in plan.params and key != "step"})
+            row.update({key: np.nan if s[key] is None else s[key] for key in columns})
             row.update(width=s["width"], step=out["step"], seed=int(plan.seeds[cell, k]))
             its = out["iterations_to_tol"][j]
             row.update(iterations_to_tol=float(its), final_error=float(out["final_error"][j]),
                        status=str(out["status"][j]), seconds=float(out["seconds"][j]))
             rows.append(row)
     cols = ["cell", "trial", *plan.params]
-    df = pd.DataFrame(rows) if rows else pd.DataFrame(columns=cols + [k for k in BASE_DEFAULTS if k not in cols] + OUTCOMES)
+    empty = list(dict.fromkeys(cols + columns + ["width", "step"] + OUTCOMES))
+    df = pd.DataFrame(rows) if rows else pd.DataFrame(columns=empty)
     order = cols + [c for c in df.columns if c not in cols and c not in OUTCOMES] + OUTCOMES
     return df[order].sort_values(["cell", "trial"], kind="stable").reset_index(drop=True)
+
+
+def _setting_columns(plan: SweepPlan) -> list:
+    """Fixed settings shown in the table: the base ones, the legacy options, and options some cell uses."""
+    uses = option_uses()
+    keep = [k for k in base_defaults() if k not in plan.params and k != "step"]
+    return [k for k in keep if k not in uses or k in LEGACY_OPTIONS
+            or any(s.get(k) is not None for s in plan.settings)]
 
 
 # ---------------------------------------------------------------------- summaries
