@@ -15,8 +15,25 @@ from .urlstate import Param
 PREFIX = "compare"
 MAX_CONFIGS = 6
 MAX_TRIAL_ITERATIONS = 20_000_000  # K × max_iter per configuration: 160 MB of error curves
-ALGOS = tuple(a for a in agd.ALGORITHMS if a != "flow")  # the flow has no iterations to compare
-INIT_PARAM = {"ward-kolda": "C", "gaussian": "scale", "nystrom": "scale", "spectral": "perturbation"}
+
+
+def algos() -> tuple:
+    """Algorithms Compare offers: those with iterations (the flow's x-axis is time)."""
+    return tuple(a for a, e in agd.ALGORITHMS.items() if e.driver == "loop")
+
+
+def init_param(init: str):
+    """The init's primary option (its first declared one), set by the configuration's "Init parameter"."""
+    entry = agd.INITIALIZERS.get(init)
+    return entry.options[0] if entry is not None and entry.options else None
+
+
+def init_param_help() -> str:
+    parts = []
+    for e in agd.INITIALIZERS.values():
+        o = e.options[0] if e.options else None
+        parts.append(f"{e.short or e.name}: " + (f"{o.name} ({o.default_text()})" if o else "unused"))
+    return " · ".join(parts) + ". Empty = the default."
 
 RUN_PARAMS = [
     Param("trials", 10, "int", 1, 100, label="Trials K per configuration", help="seeds 0 … K−1, the same for all"),
@@ -33,18 +50,32 @@ def config_params(j: int) -> list[Param]:
     """URL-bound settings of configuration ``j`` (1-based)."""
     alg, init, par = _DEFAULTS[j - 1]
     return [
-        Param(f"c{j}_algorithm", alg, "choice", choices=ALGOS, label="Algorithm"),
+        Param(f"c{j}_algorithm", alg, "choice", choices=algos(), label="Algorithm"),
         Param(f"c{j}_init", init, "choice", choices=tuple(agd.INITIALIZERS), label="Initialization"),
         Param(f"c{j}_width", 10, "int", 1, 500, label="Width d"),
         Param(f"c{j}_step", None, "optfloat", 1e-12, 1e6, label="Step η (empty = default)", fmt="%.5g"),
         Param(f"c{j}_param", par, "optfloat", 0.0, 1e4, label="Init parameter", fmt="%.4g",
-              help="Ward–Kolda: C (default 8) · Gaussian: scale (1e-3) · Nyström: scale (1) · "
-                   "spectral: perturbation (0) · zeros: unused. Empty = the default."),
+              help=init_param_help()),
     ]
 
 
 PROBLEM_PARAMS = [p for p in S.PROBLEM_PARAMS if p.name not in ("source", "upload_rank")]
-PARAMS = PROBLEM_PARAMS + RUN_PARAMS + [p for j in range(1, MAX_CONFIGS + 1) for p in config_params(j)]
+
+
+def params() -> list[Param]:
+    """Compare's URL-bound settings (derived from the registries on every call)."""
+    return PROBLEM_PARAMS + RUN_PARAMS + [p for j in range(1, MAX_CONFIGS + 1) for p in config_params(j)]
+
+
+def __getattr__(name: str):
+    """Live views kept for callers of the first release: PARAMS, ALGOS, INIT_PARAM."""
+    if name == "PARAMS":
+        return params()
+    if name == "ALGOS":
+        return algos()
+    if name == "INIT_PARAM":
+        return {i: e.options[0].name for i, e in agd.INITIALIZERS.items() if e.options}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 PRESETS = {
     "Ward–Kolda vs Gaussian (paper)": dict(
@@ -71,9 +102,9 @@ def configs(values: dict) -> list[dict]:
     out = []
     for j in range(1, int(values["n_configs"]) + 1):
         c = {k: values[f"c{j}_{k}"] for k in ("algorithm", "init", "width", "step", "param")}
-        opt = INIT_PARAM.get(c["init"])
-        if opt and c["param"] is not None:
-            c[opt] = c["param"]
+        opt = init_param(c["init"])
+        if opt is not None and c["param"] is not None:
+            c[opt.name] = c["param"]
         c["label"] = f"#{j} {label(c)}"
         out.append(c)
     return out
@@ -81,11 +112,11 @@ def configs(values: dict) -> list[dict]:
 
 def label(c: dict) -> str:
     """Short text for a configuration: 'AGD · Ward–Kolda C=8 · d=10 · η=0.5'."""
-    init = {"ward-kolda": "WK", "gaussian": "Gaussian", "nystrom": "Nyström", "spectral": "spectral",
-            "zeros": "zeros"}[c["init"]]
-    par = INIT_PARAM.get(c["init"])
-    if par and c.get("param") is not None:
-        init += f" {par}={c['param']:g}"
+    entry = agd.INITIALIZERS.get(c["init"])
+    init = (entry.short or entry.name) if entry is not None else str(c["init"])
+    par = init_param(c["init"])
+    if par is not None and c.get("param") is not None:
+        init += f" {par.name}={c['param']:g}"
     step = "η default" if c.get("step") is None else f"η={c['step']:.4g}"
     return f"{c['algorithm'].upper()} · {init} · d={int(c['width'])} · {step}"
 
@@ -94,9 +125,9 @@ def trial_kwargs(c: dict, values: dict) -> dict:
     """Keyword arguments of :func:`agdcore.solve_trials` for one configuration."""
     kw = {"algorithm": c["algorithm"], "init": c["init"], "width": int(c["width"]), "step": c["step"],
           "max_iter": int(values["max_iter"]), "tol": float(values["tol"])}
-    opt = INIT_PARAM.get(c["init"])
-    if opt and c.get("param") is not None:
-        kw[opt] = float(c["param"])
+    opt = init_param(c["init"])
+    if opt is not None and c.get("param") is not None:
+        kw[opt.name] = int(c["param"]) if opt.kind == "int" else float(c["param"])
     return kw
 
 

@@ -12,18 +12,35 @@ from .upload import stash_upload
 from .urlstate import widget
 
 PREFIX = "explore"
-PARAMS = S.PROBLEM_PARAMS + S.SOLVER_PARAMS
-P = {p.name: p for p in PARAMS}
+
+
+def params() -> list:
+    """Explore's URL-bound settings (derived from the registries on every call)."""
+    return S.PROBLEM_PARAMS + S.solver_params()
+
+
+def _params_by_name() -> dict:
+    return {p.name: p for p in params()}
+
+
+def __getattr__(name: str):
+    if name == "PARAMS":
+        return params()
+    if name == "P":
+        return _params_by_name()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _v(name: str):
-    return st.session_state.get(f"{PREFIX}_{name}", P[name].default)
+    key = f"{PREFIX}_{name}"
+    return st.session_state[key] if key in st.session_state else _params_by_name()[name].default
 
 
 # ---------------------------------------------------------------------- sidebar
 def sidebar(upload) -> None:
     """Matrix source, method selectors (immediate) and the settings form (applied on submit)."""
     sb = st.sidebar
+    P = _params_by_name()
     sb.header("Settings")
     widget(P["source"], PREFIX, sb, radio=True, horizontal=True, format_func=lambda s: {"synthetic": "Synthetic",
                                                                             "upload": "Upload"}[s])
@@ -38,8 +55,8 @@ def sidebar(upload) -> None:
             widget(P["upload_rank"], PREFIX)
         widget(P["width"], PREFIX)
         st.caption(f"d/r = {_v('width')}/{_rank_now(upload)} = {_v('width') / max(_rank_now(upload), 1):.3g}")
-        for name in S.INIT_OPTIONS[_v("init")] + S.ALGO_OPTIONS.get(_v("algorithm"), ()):
-            _option_field(name)
+        for opt in S.options_of(_v("algorithm"), _v("init")):
+            _option_field(P[opt.name], opt, upload)
         widget(P["step"], PREFIX, placeholder=f"theory default: {_step_hint(upload)}")
         c1, c2 = st.columns(2)
         widget(P["max_iter"], PREFIX, c1)
@@ -49,6 +66,7 @@ def sidebar(upload) -> None:
 
 
 def _problem_fields() -> None:
+    P = _params_by_name()
     c1, c2 = st.columns(2)
     widget(P["m"], PREFIX, c1)
     widget(P["n"], PREFIX, c2)
@@ -62,17 +80,27 @@ def _problem_fields() -> None:
     widget(P["problem_seed"], PREFIX)
 
 
-def _option_field(name: str) -> None:
-    p = P[name]
-    if name == "scale":
-        default = S.init_default(_v("init"), "scale")
-        widget(p, PREFIX, label=f"Init scale (empty = {default:g})", placeholder=f"{default:g}")
-    elif name == "D":
-        widget(p, PREFIX, placeholder=f"Cν/9 = {_v('C') * _v('nu') / 9:.4g}")
-    elif name == "lam":
-        widget(p, PREFIX, placeholder="0.01·σ₁(A)")
-    else:
+def _option_field(p, opt, upload) -> None:
+    """The widget of one option of the selected init/algorithm; empty shows the entry's own default."""
+    if p.kind != "optfloat":
         widget(p, PREFIX)
+    elif opt.default is not None:   # shared name, this entry's own default (scale: 1e-3 or 1)
+        widget(p, PREFIX, label=f"{opt.label} (empty = {opt.default:g})", placeholder=f"{opt.default:g}")
+    else:
+        widget(p, PREFIX, placeholder=_resolved_text(opt, upload))
+
+
+def _resolved_text(opt, upload) -> str:
+    """``Cν/9 = 0.444``: the resolved default at the current values (σ₁ of the last built A)."""
+    entry = agd.INITIALIZERS.get(_v("init"))
+    names = [o.name for o in (entry.options if entry is not None and opt in entry.options else
+                              agd.ALGORITHMS[_v("algorithm")].options)]
+    values = {n: _v(n) for n in names if n != opt.name}
+    sigma1 = st.session_state.get(f"{PREFIX}__sigma1") or _v("sigma1")
+    try:
+        return f"{opt.resolve_text} = {opt.resolve(values, float(sigma1)):.4g}"
+    except (TypeError, ValueError, KeyError, ZeroDivisionError):
+        return opt.resolve_text
 
 
 def _rank_now(upload) -> int:
@@ -84,7 +112,7 @@ def _rank_now(upload) -> int:
 def _step_hint(upload) -> str:
     sigma1 = st.session_state.get(f"{PREFIX}__sigma1") or _v("sigma1")
     try:
-        eta = S.theory_default_step({n: _v(n) for n in P}, float(sigma1))
+        eta = S.theory_default_step({n: _v(n) for n in _params_by_name()}, float(sigma1))
     except (ValueError, KeyError):
         return "η = ?"
     return f"η = {eta:.4g}"

@@ -12,7 +12,7 @@ import pandas as pd
 
 from agdcore.plots import bound_curves
 
-from .settings import ALGO_OPTIONS, INIT_OPTIONS
+from .settings import options_of
 
 
 def curves_csv(result) -> str:
@@ -56,8 +56,9 @@ def _problem_code(p: dict, upload_name: str | None) -> str:
 
 
 def _options_code(v: dict) -> str:
-    names = INIT_OPTIONS[v["init"]] + ALGO_OPTIONS.get(v["algorithm"], ())
-    return "".join(f", {k}={float(v[k])!r}" for k in names if v.get(k) is not None)
+    opts = options_of(v["algorithm"], v["init"])
+    return "".join(f", {o.name}={(int if o.kind == 'int' else float)(v[o.name])!r}" for o in opts
+                   if v.get(o.name) is not None)
 
 
 def explore_snippet(values: dict, upload_name: str | None = None) -> str:

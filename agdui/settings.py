@@ -25,29 +25,57 @@ PROBLEM_PARAMS = [
     Param("upload_rank", 0, "int", 0, 500, label="Rank r used by the theory (0 = numerical rank)"),
 ]
 
-SOLVER_PARAMS = [
-    Param("algorithm", "agd", "choice", choices=tuple(agd.ALGORITHMS), label="Algorithm"),
-    Param("init", "ward-kolda", "choice", choices=tuple(agd.INITIALIZERS), label="Initialization"),
-    Param("width", 10, "int", 1, 500, label="Factor width d"),
-    Param("C", 8.0, "float", 1e-3, 1e4, label="C (Ward–Kolda)", fmt="%.4g",
-          help="X₀ = AΦ₁/(√η·C·σ₁): larger C, smaller X₀"),
-    Param("D", None, "optfloat", 0.0, 1e4, label="D (Ward–Kolda; empty = Cν/9)", fmt="%.4g",
-          help="Y₀ = √η·D·σ₁·Φ₂"),
-    Param("nu", 0.5, "float", 1e-3, 1.0, label="ν (Ward–Kolda confidence)", fmt="%.3g"),
-    Param("scale", None, "optfloat", 0.0, 1e4, label="Init scale (empty = default)", fmt="%.3g"),
-    Param("perturbation", 0.0, "float", 0.0, 10.0, label="Perturbation (spectral init)", fmt="%.3g"),
-    Param("damping", 0.1, "float", 0.0, 100.0, label="Damping c in λ_t = c‖R_t‖ (PrecGD)", fmt="%.3g"),
-    Param("lam", None, "optfloat", 0.0, 1e6, label="λ (ScaledGD(λ); empty = 0.01σ₁)", fmt="%.3g"),
-    Param("step", None, "optfloat", 1e-12, 1e6, label="Step size η (empty = theory default)", fmt="%.5g"),
-    Param("max_iter", 10_000, "int", 1, 1_000_000, label="Max iterations",
-          help="for the gradient flow: horizon = max_iter·η time units"),
-    Param("tol", 1e-10, "float", 0.0, 1.0, label="Tolerance on e_t − floor", fmt="%.1e"),
-    Param("seed", 1, "int", 0, SEED_MAX, label="Seed (initialization)"),
-]
+def option_params() -> list[Param]:
+    """One URL-bound setting per registered option (shared by the entries that declare it).
 
-INIT_OPTIONS = {"ward-kolda": ("C", "D", "nu"), "gaussian": ("scale",), "nystrom": ("scale",),
-                "spectral": ("perturbation",), "zeros": ()}
-ALGO_OPTIONS = {"precgd": ("damping",), "scaledgd-lambda": ("lam",)}
+    Derived from the registries on every call, so an entry registered later appears at once. An
+    option whose entries disagree on the default, or whose default is resolved (D = Cν/9), is an
+    optional number: empty means "the entry's default", shown as the placeholder.
+    """
+    out = []
+    for name, use in agd.options.option_uses().items():
+        opt, default = use.option, use.shared_default
+        lo, hi = opt.widget_range
+        if opt.kind == "int":
+            out.append(Param(name, default, "int", lo, hi, label=opt.label or name, help=opt.help or None))
+        elif default is None:
+            out.append(Param(name, None, "optfloat", lo, hi, label=opt.label or name, fmt="%.4g",
+                             help=opt.help or None))
+        else:
+            out.append(Param(name, float(default), "float", lo, hi, label=opt.label or name, fmt="%.4g",
+                             help=opt.help or None))
+    return out
+
+
+def solver_params() -> list[Param]:
+    """The run's settings: method, width, every registered option, step, limits and seed."""
+    return [
+        Param("algorithm", "agd", "choice", choices=tuple(agd.ALGORITHMS), label="Algorithm"),
+        Param("init", "ward-kolda", "choice", choices=tuple(agd.INITIALIZERS), label="Initialization"),
+        Param("width", 10, "int", 1, 500, label="Factor width d"),
+        *option_params(),
+        Param("step", None, "optfloat", 1e-12, 1e6, label="Step size η (empty = theory default)", fmt="%.5g"),
+        Param("max_iter", 10_000, "int", 1, 1_000_000, label="Max iterations",
+              help="for the gradient flow: horizon = max_iter·η time units"),
+        Param("tol", 1e-10, "float", 0.0, 1.0, label="Tolerance on e_t − floor", fmt="%.1e"),
+        Param("seed", 1, "int", 0, SEED_MAX, label="Seed (initialization)"),
+    ]
+
+
+def options_of(algorithm: str, init: str) -> list:
+    """The :class:`agdcore.Option` entries that apply to this algorithm and init (init's first)."""
+    return agd.options.options_for(algorithm, init)
+
+
+def __getattr__(name: str):
+    """Live views kept for callers of the first release: SOLVER_PARAMS, INIT_OPTIONS, ALGO_OPTIONS."""
+    if name == "SOLVER_PARAMS":
+        return solver_params()
+    if name == "INIT_OPTIONS":
+        return {k: tuple(o.name for o in e.options) for k, e in agd.INITIALIZERS.items()}
+    if name == "ALGO_OPTIONS":
+        return {k: tuple(o.name for o in e.options) for k, e in agd.ALGORITHMS.items() if e.options}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def init_default(init: str, name: str):
@@ -89,13 +117,14 @@ def solve_kwargs(values: dict) -> dict:
     kw = {k: values[k] for k in ("algorithm", "init", "width", "step", "max_iter", "tol", "seed")}
     kw["width"], kw["max_iter"], kw["seed"] = int(kw["width"]), int(kw["max_iter"]), int(kw["seed"])
     kw["tol"] = float(kw["tol"])
-    for name in INIT_OPTIONS[values["init"]] + ALGO_OPTIONS.get(values["algorithm"], ()):
-        if values.get(name) is not None:
-            kw[name] = float(values[name])
+    for opt in options_of(values["algorithm"], values["init"]):
+        if values.get(opt.name) is not None:
+            kw[opt.name] = int(values[opt.name]) if opt.kind == "int" else float(values[opt.name])
     return kw
 
 
 def theory_default_step(values: dict, sigma1: float) -> float:
     """The step agdcore uses when η is left empty (shown next to the input)."""
-    opts = {k: values[k] for k in INIT_OPTIONS[values["init"]] if values.get(k) is not None}
+    entry = agd.INITIALIZERS[values["init"]]
+    opts = {o.name: values[o.name] for o in entry.options if values.get(o.name) is not None}
     return agd.default_step(values["algorithm"], values["init"], sigma1, opts)
