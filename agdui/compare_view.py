@@ -10,7 +10,16 @@ from . import export, live, style
 from .urlstate import set_values, widget
 
 PREFIX = R.PREFIX
-P = {p.name: p for p in R.PARAMS}
+
+
+class _LiveParams:
+    """Compare's settings by name, rebuilt from the registries on access (a later registration shows)."""
+
+    def __getitem__(self, name: str):
+        return {p.name: p for p in R.params()}[name]
+
+
+P = _LiveParams()
 
 
 def _v(name: str):
