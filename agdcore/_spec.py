@@ -21,8 +21,8 @@ MAX_ITER_LIMIT = 10_000_000
 MESSAGES = {
     "converged": "Converged: e_t − floor fell to {err:.3g} ≤ tol = {tol:.3g} after {it} {unit}.",
     "max_iter": "Stopped at max_iter = {it} {unit} with e_t = {err:.3g} (floor {floor:.3g}, tol {tol:.3g}).",
-    "diverged": "Diverged at {unit_single} {it}: the iterates overflowed or became NaN. "
-                "Try a smaller step (η = {step:.3g} now; the largest stable step is about {hint}).",
+    "diverged": "Diverged at {unit_single} {it}: the iterates overflowed or became NaN at η = {step:.3g}. "
+                "Try a smaller step: {hint}.",
     "stopped": "Stopped by the callback at {unit_single} {it} with e_t = {err:.3g}.",
 }
 
@@ -115,9 +115,21 @@ def record_schedule(max_iter: int, n_records: int = 100) -> np.ndarray:
 
 
 def stability_hint(spec: RunSpec) -> str:
+    """What to try after a divergence, labelled for what it is and never contradicting the run.
+
+    1/σ₁(A) is a rule of thumb (linearizing GD at a balanced minimizer, whose Hessian has top
+    eigenvalue about 2σ₁), not a bound: unbalanced starts often converge above it. So it is offered
+    only when the diverged step is above it; otherwise the advice is to halve the step.
+    """
     if ALGORITHMS[spec.algorithm].preconditioned:
-        return "0.5 (dimensionless; ScaledGD needs η ≤ 2/3)"
-    return f"{1.0 / spec.problem.sigma1:.3g} = 1/σ₁(A)"
+        ref, what = 0.5, "0.5 (the default of the preconditioned rules; ScaledGD's analysis takes η ≤ 2/3)"
+    else:
+        ref = 1.0 / spec.problem.sigma1
+        what = (f"{ref:.3g} = 1/σ₁(A), a rule of thumb from linearizing at a balanced minimizer, not a bound "
+                "(unbalanced starts often converge above it)")
+    if spec.step > ref:
+        return f"η ≤ {what}"
+    return f"η ≤ {spec.step / 2:.3g}, half this step (it is already below the rule of thumb {ref:.3g})"
 
 
 def call_callback(callback, progress) -> bool:
