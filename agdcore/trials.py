@@ -14,6 +14,20 @@ from ._spec import make_spec
 from .solver import solve
 
 
+def iteration_quartiles(its, method: str = "linear") -> np.ndarray:
+    """25/50/75 % quartiles of iterations to tol, unreached trials (NaN) counted as ∞.
+
+    The one implementation behind every "median iterations to tol" (Compare, sweeps, experiments).
+    ``method`` is NumPy's: "linear" (the textbook median, midpoint of the middle pair; sweeps and
+    experiments) or "lower" (always an actual trial's count; Compare's table).
+    """
+    its = np.asarray(its, dtype=float)
+    its = np.where(np.isfinite(its), its, np.inf)
+    with np.errstate(invalid="ignore"):
+        q = np.quantile(its, [0.25, 0.5, 0.75], method=method)
+    return np.nan_to_num(q, nan=np.inf, posinf=np.inf)   # ∞ − ∞ inside an interpolation is "never"
+
+
 @dataclass(frozen=True, eq=False)
 class TrialsResult:
     """Per-trial outcomes of :func:`solve_trials` (K trials).
@@ -53,8 +67,7 @@ class TrialsResult:
         Uses the "lower" method, so each quartile is an actual trial's count (or ∞), well defined
         even when some trials never reached tol.
         """
-        its = np.where(np.isfinite(self.iterations_to_tol), self.iterations_to_tol, np.inf)
-        return np.quantile(its, [0.25, 0.5, 0.75], method="lower")
+        return iteration_quartiles(self.iterations_to_tol, method="lower")
 
     def to_records(self) -> list[dict]:
         return [{"seed": int(s), "iterations_to_tol": (None if not np.isfinite(k) else float(k)),

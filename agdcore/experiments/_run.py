@@ -9,6 +9,7 @@ import numpy as np
 from .. import bounds
 from ..problem import make_problem
 from ..solver import solve
+from ..trials import iteration_quartiles
 
 TOL = 1e-10
 PROBLEMS = {  # theory.md Part I §10 and Part II §0: both 100×100, rank 5, κ = 10
@@ -181,7 +182,7 @@ def run_config(cfg: RunConfig, seed: int, callback=None, milestones: tuple = ())
         E = np.array([np.concatenate([r.error, np.full(L - len(r.error), r.error[-1])]) for r in results])
         x, y = np.arange(L, dtype=float), np.median(E, axis=0)
         its = np.array([np.inf if r.iterations_to_tol is None else r.iterations_to_tol for r in results])
-        to_tol = float(np.median(its)) if np.all(np.isfinite(its)) else None
+        to_tol = float(iteration_quartiles(its)[1]) if np.all(np.isfinite(its)) else None
         extra = {"iterations, per seed": ", ".join(f"{v:.0f}" for v in its)}
     else:
         x, y, to_tol, extra = res.t, res.error, (res.time_to_tol if res.is_flow else res.iterations_to_tol), {}

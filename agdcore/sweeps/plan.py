@@ -29,6 +29,7 @@ from ..algorithms import ALGORITHMS
 from ..initializers import INITIALIZERS
 from ..options import option_uses
 from ..problem import SPECTRA
+from ..trials import iteration_quartiles
 
 MAX_CELLS = 10_000
 MAX_TRIALS = 10_000
@@ -303,8 +304,7 @@ def summarize(df: pd.DataFrame, by: list | None = None) -> pd.DataFrame:
     for key, g in df.groupby(by, sort=False) if by else [((), df)]:
         its = g["iterations_to_tol"].to_numpy(float)
         ok = np.isfinite(its)
-        with np.errstate(invalid="ignore"):
-            q = np.nan_to_num(np.quantile(np.where(ok, its, np.inf), [0.25, 0.5, 0.75]), nan=np.inf, posinf=np.inf)
+        q = iteration_quartiles(its)
         key = key if isinstance(key, tuple) else (key,)
         rows.append({**dict(zip(by, key)), "trials": len(g), "failures": int((~ok).sum()),
                      "failure_rate": float((~ok).mean()), "q25": q[0], "median": q[1], "q75": q[2],
