@@ -65,31 +65,113 @@ def rho(nu: float, d: int, r: int) -> float:
     nu = check_float(nu, "nu", 0.0, 1.0, lo_open=True)
     r = check_int(r, "r", 1)
     d = check_int(d, "d", r)
-    return nu * (math.sqrt(d) - math.sqrt(r - 1)) / math.sqrt(d)
+    return float(rho_values(nu, d, r))
+
+
+def rho_values(nu, d, r):
+    """:func:`rho` on arrays, unvalidated (NaN where d < r): the one formula, for figures and tables."""
+    d, r = np.asarray(d, dtype=float), np.asarray(r, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(d >= r, np.asarray(nu, dtype=float) * (np.sqrt(d) - np.sqrt(r - 1)) / np.sqrt(d), np.nan)
 
 
 def overparam_factor(d: int, r: int, version: str = "v2") -> float:
     """d/(√d − √(r−1))² (paper v2 / NeurIPS) or d/(d − r) (paper v1, needs d > r)."""
     r = check_int(r, "r", 1)
     d = check_int(d, "d", r)
-    if version == "v1":
-        return math.inf if d == r else d / (d - r)
-    return d / (math.sqrt(d) - math.sqrt(r - 1)) ** 2
+    return float(overparam_values(d, r, "v1" if version == "v1" else "v2"))
+
+
+def overparam_values(d, r, version: str = "v2"):
+    """:func:`overparam_factor` on arrays, unvalidated (NaN where d < r; v1 is ∞ at d = r): the one
+    definition, also behind the sweeps' fitted shape and the Theory page's v1/v2 figure."""
+    if version not in ("v1", "v2"):
+        raise ValueError(f"version must be 'v1' or 'v2', got {version!r}.")
+    d, r = np.asarray(d, dtype=float), np.asarray(r, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if version == "v1":
+            f = np.where(d == r, np.inf, d / (d - r))
+        else:
+            f = d / (np.sqrt(d) - np.sqrt(r - 1)) ** 2
+        return np.where(d >= r, f, np.nan)
+
+
+def a2_a_priori(rho_, C, kappa, theta=0.5):
+    """a² = (1−θ)²ρ²/(C²κ²), so that the a-priori rate is (1 − a²)² (theory.md Cor. D5); works on arrays."""
+    return (1 - theta) ** 2 * np.asarray(rho_, dtype=float) ** 2 / (C ** 2 * np.asarray(kappa, dtype=float) ** 2)
 
 
 def rate_a_priori(rho_: float, C: float, kappa: float, theta: float = 0.5) -> float:
-    """Per-iteration factor on e_t: (1 − (1−θ)²ρ²/(C²κ²))² (theory.md Cor. D5, derived)."""
-    a2 = (1 - theta) ** 2 * rho_ ** 2 / (C ** 2 * kappa ** 2)
-    return (1.0 - a2) ** 2
+    """Per-iteration factor on e_t: (1 − (1−θ)²ρ²/(C²κ²))² (theory.md Cor. D5, derived). It rounds to 1.0
+    once a² < 1e-16 (κ ≳ 1e7 at the defaults): take the iterations from :func:`T_a_priori`, not from this."""
+    return float((1.0 - a2_a_priori(rho_, C, kappa, theta)) ** 2)
+
+
+def log_sq_one_minus(x):
+    """log((1 − x)²) = 2 log|1 − x|, accurate for tiny x (log1p): the log of a rate (1 − x)²; works on arrays."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x < 0.5, 2.0 * np.log1p(-np.minimum(x, 0.5)), 2.0 * np.log(np.abs(1.0 - x)))
+
+
+def iterations_to_eps(e0, eps, log_factor):
+    """T(ε) = ⌈log(e₀/ε) / −log(factor)⌉, the iterations for e₀·factorᵗ ≤ ε: the one implementation.
+
+    A float (arrays work too), possibly huge; 0 when e₀ ≤ ε, 1 when factor = 0, ∞ only when
+    factor ≥ 1. Pass a stable ``log_factor`` (:func:`log_sq_one_minus`), not log of a rounded rate.
+    """
+    e0, eps, lf = (np.asarray(v, dtype=float) for v in (e0, eps, log_factor))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        T = np.ceil(np.log(e0 / eps) / -lf)
+        T = np.where(lf >= 0, np.inf, np.where(np.isneginf(lf), 1.0, T))
+        T = np.where(e0 <= eps, 0.0, T)
+    return T if T.ndim else float(T)
+
+
+def T_a_priori(rho_, C, kappa, e0, eps, theta=0.5):
+    """Derived T(ε) = ⌈log(e₀/ε) / (−2 log(1 − a²))⌉, a² = (1−θ)²ρ²/(C²κ²) (Cor. D6), with log1p: exact
+    κ² scaling when the rate rounds to 1. The Theory calculator, :func:`theory_report` and the figures show it."""
+    return iterations_to_eps(e0, eps, log_sq_one_minus(a2_a_priori(rho_, C, kappa, theta)))
+
+
+def T_closed_form(rho_, C, nu, kappa, d, r, e0, eps, theta=0.5) -> float:
+    """C′·d/(√d−√(r−1))²·κ²·log(e₀/ε) + 1, C′ = C²/(2(1−θ)²ν²): Cor. D6's closed-form upper bound on T(ε)."""
+    c_prime = C ** 2 / (2 * (1 - theta) ** 2 * nu ** 2)
+    return c_prime * float(overparam_values(d, r)) * kappa ** 2 * math.log(e0 / eps) + 1
+
+
+def a_priori_calculator(r, d, kappa, C, nu, theta, eps, e0) -> dict:
+    """The Theory page's calculator: ρ, the v1/v2 factors, the derived rate and T(ε) (Cor. D5/D6); ``T`` is
+    :func:`T_a_priori`, as in :func:`theory_report`. ``ValueError`` names a bad input and its range."""
+    r = check_int(r, "r", 1, 100_000)
+    d = check_int(d, "d", r, 10_000_000)
+    kappa = check_float(kappa, "κ", 1.0, 1e8)
+    C = check_float(C, "C", 0.0, 1e6, lo_open=True)
+    nu = check_float(nu, "ν", 0.0, 1.0, lo_open=True)
+    theta = check_float(theta, "θ", 0.0, 1.0, hi_open=True)
+    e0 = check_float(e0, "e₀", 0.0, 1e6, lo_open=True)
+    eps = check_float(eps, "ε", 0.0, e0, lo_open=True, hi_open=True)
+    rho_ = rho(nu, d, r)
+    a2 = float(a2_a_priori(rho_, C, kappa, theta))
+    return {"r": r, "d": d, "d/r": d / r, "rho": rho_, "v2": overparam_factor(d, r),
+            "v1": overparam_factor(d, r, "v1"), "a2": a2, "rate": (1 - a2) ** 2, "one_minus_rate": a2 * (2 - a2),
+            "T": T_a_priori(rho_, C, kappa, e0, eps, theta), "C_prime": C ** 2 / (2 * (1 - theta) ** 2 * nu ** 2),
+            "T_closed": T_closed_form(rho_, C, nu, kappa, d, r, e0, eps, theta),
+            "paper_T_over_C": paper_T_shape(kappa, d, r, eps)}
 
 
 def iterations_for(e0: float, eps: float, factor: float) -> int | None:
-    """⌈log(e₀/ε) / −log(factor)⌉: iterations for e₀·factorᵗ ≤ ε (None when factor ≥ 1)."""
+    """⌈log(e₀/ε) / −log(factor)⌉ (:func:`iterations_to_eps`) as an int however large; None when factor ≥ 1
+    (a factor rounded to 1.0 included: take T from a² with :func:`T_a_priori` instead)."""
     if not (0 < factor < 1) or e0 <= 0 or eps <= 0:
         return None
-    if e0 <= eps:
-        return 0
-    return int(math.ceil(math.log(e0 / eps) / -math.log(factor)))
+    return _as_int(iterations_to_eps(e0, eps, math.log(factor)))
+
+
+def _as_int(T) -> int | None:
+    """T(ε) as an int (None when infinite or NaN): the type theory_report and iterations_for return."""
+    T = float(T)
+    return int(T) if math.isfinite(T) else None
 
 
 def rate_frozen_x(step: float, sigma_r_x0: float) -> float:
@@ -181,11 +263,13 @@ def theory_report(problem, result, X0: np.ndarray, Y0: np.ndarray | None = None,
     if wk and d >= r:
         rho_ = rho(nu, d, r)
         fac = rate_a_priori(rho_, C, problem.kappa, theta)
-        rep.update(rho=rho_, rate_a_priori=fac, T_a_priori=iterations_for(e0, eps, fac),
+        T = T_a_priori(rho_, C, problem.kappa, e0, eps, theta) if e0 > 0 else math.nan
+        rep.update(rho=rho_, rate_a_priori=fac, T_a_priori=_as_int(T),
                    delta_mc=delta_mc(nu, d, r, delta_samples))
     if alg == "agd" and d >= r and sx0[r - 1] > 0:
         fz = rate_frozen_x(eta, sx0[r - 1])
-        rep.update(rate_frozen_x=fz, T_frozen_x=iterations_for(e0, eps, fz))
+        T = iterations_to_eps(e0, eps, log_sq_one_minus(eta * sx0[r - 1] ** 2)) if e0 > 0 else math.nan
+        rep.update(rate_frozen_x=fz, T_frozen_x=_as_int(T))
     if alg == "agd" and wk and d >= r and Y0 is not None:
         se = math.sqrt(eta)
         F0 = eta * math.sqrt(max(e0, 0.0) * problem.norm2)

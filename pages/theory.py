@@ -88,7 +88,7 @@ def formulas() -> None:
             for title, grade, latex, note in cards:
                 st.markdown(f"**{title}** {badge(grade)}")
                 st.latex(latex)
-                st.caption(tp.escape_md(note))
+                st.caption(style.md_escape(note))
 
 
 def calculator_inputs() -> dict:
@@ -118,7 +118,7 @@ def calculator() -> dict | None:
     if p["d"] is None:
         return None
     try:
-        v = tp.calculator(**p)
+        v = bounds.a_priori_calculator(**p)
     except ValueError as exc:
         st.error(f"Calculator input: {exc}", icon=":material/error:")
         return None
@@ -132,7 +132,7 @@ def calculator() -> dict | None:
     st.markdown(
         f"Closed-form bound of Cor. D6: T ≤ C′·{v['v2']:.3f}·κ²·log(e₀/ε) + 1 = **{v['T_closed']:.4g}** with "
         f"C′ = C²/(2(1−θ)²ν²) = {v['C_prime']:.4g} {badge('D')}.  The paper's v2 bound is **C × "
-        f"{v['v2'] * p['kappa'] ** 2 * np.log(1 / p['eps']):.4g}** for an absolute constant C it does not state {badge('V')}.")
+        f"{v['paper_T_over_C']:.4g}** for an absolute constant C it does not state {badge('V')}.")
     shared = (p["C"], p["nu"], p["theta"], p["eps"], p["e0"])
     style.show_chart(tp.t_vs_kappa_figure(v["r"], v["d"], *shared, p["kappa"]), key="th_fig_kappa")
     style.show_chart(tp.t_vs_ratio_figure(v["r"], p["kappa"], *shared, v["d/r"]), key="th_fig_ratio")
@@ -151,9 +151,9 @@ def delta_section(r: int, d: int) -> None:
                  "use fewer samples or a smaller r and d in the calculator.")
         return
     style.show_chart(tp.delta_figure(delta_cached(d, r, n)), key="th_fig_delta")
-    st.caption(tp.escape_md("Each point is the fraction of N draws of G = VᵀΦ₁ (r×d, iid N(0, 1/d)) with σ_r(G) < ρ(ν); "
-                            "error bars are ±1 binomial standard error √(δ(1−δ)/N). The same draws are reused for every "
-                            "ν. ") + badge("D"))
+    st.caption(style.md_escape("Each point is the fraction of N draws of G = VᵀΦ₁ (r×d, iid N(0, 1/d)) with σ_r(G) < ρ(ν); "
+                                 "error bars are ±1 binomial standard error √(δ(1−δ)/N). The same draws are reused for every "
+                                 "ν. ") + badge("D"))
 
 
 def main() -> None:

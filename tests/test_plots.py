@@ -166,3 +166,44 @@ def test_bound_curves_match_formulas(wk_run):
     live = r.live_bound
     ok = np.isfinite(live)
     assert np.all(r.error[ok] <= live[ok] * (1 + 1e-9))  # the live bound is a bound
+
+
+def _tick_values(ax) -> list[float]:
+    return [float(v) for v in ax.tickvals]
+
+
+def test_iterations_box_plot_ticks_label_300_when_data_spans_250_to_2500():
+    """A log axis over 250…2500 iterations must label the low end (≈ 300), not only 500/1000/2000."""
+    from types import SimpleNamespace
+    runs = [("#1 WK", SimpleNamespace(iterations_to_tol=np.array([250.0, 300, 320, 900, 1500]))),
+            ("#2 Gaussian", SimpleNamespace(iterations_to_tol=np.array([700.0, 1100, 2500, np.inf])))]
+    fig = plots.iterations_figure(runs)
+    ax = fig.layout.xaxis
+    ticks = _tick_values(ax)
+    lo, hi = 10 ** ax.range[0], 10 ** ax.range[1]
+    assert ax.type == "log" and lo <= 250 and hi >= 2500
+    assert all(lo <= v <= hi for v in ticks)
+    assert any(abs(v - 300) / 300 <= 0.1 for v in ticks), ticks         # a label near 300
+    assert min(ticks) <= 250 * 1.25 and max(ticks) >= 2500 / 1.25     # labels at both ends of the data
+    assert {math.floor(math.log10(v)) for v in ticks} >= {2, 3}        # every decade spanned is labelled
+    assert list(ax.ticktext) == [f"{v:g}" for v in ticks]              # full values, no bare minor "3"
+
+
+@pytest.mark.parametrize("lo,hi", [(2.3, 3.5), (-1.2, 0.2), (0.0, 2.5), (1.0, 4.9), (-3.0, 0.3)])
+@pytest.mark.parametrize("dense", [False, True])
+def test_log_tickvals_label_every_decade_with_small_gaps(lo, hi, dense):
+    vals = plots.log_tickvals(lo, hi, dense=dense)
+    logs = np.log10(vals)
+    assert np.all(logs >= lo - 1e-9) and np.all(logs <= hi + 1e-9) and len(vals) >= 2
+    assert {math.floor(x + 1e-9) for x in logs} >= set(range(math.ceil(lo), math.floor(hi)))
+    gaps = np.diff(np.r_[lo, logs, hi])
+    assert gaps.max() <= (0.53 if hi - lo <= 4 else 1.0) + 1e-9     # 1-3 ladder: log10(10/3) ≈ 0.52
+    if hi - lo <= (1.6 if dense else 2.5):
+        assert gaps.max() <= 0.4 + 1e-9 and (not dense or gaps.max() <= 0.31)  # 1-2-5, dense 1-2-3-5
+
+
+def test_decade_ticks_beyond_the_ladders():
+    assert plots.log_tickvals(0.0, 9.0) == [1.0, 1e2, 1e4, 1e6, 1e8]
+    fig = go.Figure()
+    plots.set_log_range(fig, [0.0, 9.0])
+    assert fig.layout.yaxis.dtick == 2 and fig.layout.yaxis.tickmode == "linear"

@@ -157,3 +157,34 @@ def test_experiment_figure_single_panel_log_x_drops_t0():
 
 def test_escape_md_neutralises_markdown():
     assert tp.escape_md("‖A‖²_F and σ_r, B ~ N, $x$, [U]") == r"‖A‖²\_F and σ\_r, B \~ N, \$x\$, \[U\]"
+
+
+def _house(fig: go.Figure) -> dict:
+    lay = fig.layout
+    return {"template_bg": lay.template.layout.plot_bgcolor, "font": lay.font.to_plotly_json(),
+            "title_size": lay.title.font.size, "grid": lay.xaxis.gridcolor, "ygrid": lay.yaxis.gridcolor,
+            "ticks": lay.yaxis.ticks, "line": lay.yaxis.linecolor, "legend_y": lay.legend.y}
+
+
+def test_theory_and_paper_figures_use_the_explore_house_style():
+    """Same template, font, title size, grid and legend as Explore's loss figure (agdcore.plots._style)."""
+    import agdcore as agd
+    from agdcore import plots
+    p = agd.make_problem(m=30, n=30, rank=3, seed=0)
+    explore = _house(plots.loss_figure(agd.solve(p, width=6, max_iter=50)))
+    tab = {"nu": np.array([0.2, 0.5]), "delta": np.array([1e-3, 1e-2]), "se": np.array([1e-4, 7e-4]), "n": 20_000,
+           "d": 10, "r": 5}
+    out = ExperimentOutcome("x", 1, [_run("AGD", "agd", [0, 1, 10], [1.0, 0.5, 1e-3])])
+    for fig in (tp.t_vs_kappa_figure(5, 10, 8.0, 0.5, 0.5, 1e-10, 1.0, kappa_now=10.0),
+                tp.t_vs_ratio_figure(5, 10.0, 8.0, 0.5, 0.5, 1e-10, 1.0, ratio_now=2.0), tp.delta_figure(tab),
+                tp.overparam_figure(5), tp.experiment_figure(out, "t")):
+        assert _house(fig) == explore, fig.layout.title.text
+        assert fig.layout.font.family == plots.FONT["family"]
+
+
+def test_theory_log_axes_use_the_house_log_ticks():
+    from agdcore import plots
+    fig = tp.overparam_figure(5)          # 1 … 89.7: under two decades, 1-2-5 labels with full values
+    ax = fig.layout.yaxis
+    assert ax.type == "log" and list(ax.tickvals) == plots.log_tickvals(*ax.range)
+    assert "2" in ax.ticktext and "50" in ax.ticktext

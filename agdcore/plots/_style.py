@@ -19,6 +19,34 @@ FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=16, color="#1a1a1a
 MAX_POINTS = 2000          # per trace sent to the browser
 
 
+AXIS = dict(showgrid=True, gridcolor="#e3e3e3", zeroline=False, linecolor="#444", mirror=True, ticks="outside",
+            tickfont=dict(size=15), title_font=dict(size=17), exponentformat="power")
+
+
+def house_layout(fig: go.Figure, *, title: str, height: int = 460, legend_below: bool = True,
+                 subtitle: str | None = None) -> go.Figure:
+    """The house style without touching axis titles or types: template, fonts, title, margins, legend,
+    HTML sub/superscripts in trace names, and the house axis look on every axis (subplots included).
+
+    :func:`style_figure` is this plus the axis titles and log/linear types of a one-panel figure; use
+    this directly for figures whose axes are set per panel (the Theory and Paper pages).
+    """
+    fig.update_layout(
+        template="plotly_white", font=FONT, height=height,
+        title=dict(text=html(title), font=dict(size=20), x=0.01,
+                   subtitle=dict(text=html(subtitle or ""), font=dict(size=15, color="#333"))),
+        margin=dict(l=80, r=24, t=84 if subtitle else 56, b=40), hovermode="closest", hoverlabel=dict(font_size=15),
+        legend=dict(font=dict(size=15), orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left")
+        if legend_below else dict(font=dict(size=15)),
+    )
+    for trace in fig.data:
+        if trace.name and "<sub>" not in trace.name:
+            trace.name = html(trace.name)
+    fig.update_xaxes(**AXIS)
+    fig.update_yaxes(**AXIS)
+    return fig
+
+
 def style_figure(fig: go.Figure, *, title: str, x_title: str, y_title: str, log_y: bool = True,
                  log_x: bool = False, height: int = 460, legend_below: bool = True,
                  subtitle: str | None = None) -> go.Figure:
@@ -39,40 +67,67 @@ def style_figure(fig: go.Figure, *, title: str, x_title: str, y_title: str, log_
     subtitle : str, optional
         A note under the title (e.g. where round-off values went), never over the data.
     """
-    axis = dict(showgrid=True, gridcolor="#e3e3e3", zeroline=False, linecolor="#444", mirror=True,
-                ticks="outside", tickfont=dict(size=15), title_font=dict(size=17), exponentformat="power")
-    fig.update_layout(
-        template="plotly_white", font=FONT, height=height,
-        title=dict(text=html(title), font=dict(size=20), x=0.01,
-                   subtitle=dict(text=html(subtitle or ""), font=dict(size=15, color="#333"))),
-        margin=dict(l=80, r=24, t=84 if subtitle else 56, b=40), hovermode="closest", hoverlabel=dict(font_size=15),
-        legend=dict(font=dict(size=15), orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left")
-        if legend_below else dict(font=dict(size=15)),
-    )
-    for trace in fig.data:
-        if trace.name and "<sub>" not in trace.name:
-            trace.name = html(trace.name)
-    fig.update_xaxes(title_text=html(x_title), type="log" if log_x else "linear", **axis)
-    fig.update_yaxes(title_text=html(y_title), type="log" if log_y else "linear", **axis)
+    house_layout(fig, title=title, height=height, legend_below=legend_below, subtitle=subtitle)
+    fig.update_xaxes(title_text=html(x_title), type="log" if log_x else "linear")
+    fig.update_yaxes(title_text=html(y_title), type="log" if log_y else "linear")
     return fig
 
 
-def set_log_range(fig: go.Figure, rng: list[float] | None, axis: str = "y") -> None:
-    """Set a log-axis range with readable ticks: 1-2-5 ticks labelled with their full value on spans up
-    to 4 decades (Plotly's own minor labels print a bare "5" for 0.5), decades only beyond.
+# 1-2-3-5, 1-2-5, 1-3 or whole decades: the densest ladder whose span limit (decades) is not exceeded.
+_LADDERS = {False: ((2.5, (1, 2, 5)), (4.0, (1, 3))),                   # vertical axes: fewer labels fit
+            True: ((1.6, (1, 2, 3, 5)), (3.0, (1, 2, 5)), (5.0, (1, 3)))}   # horizontal axes: more room
+
+
+def decade_step(span: float) -> int:
+    """Decades between labels on a long log axis: 1 up to 6 decades, 2 up to 12, 3 beyond."""
+    return 1 if span <= 6 else (2 if span <= 12 else 3)
+
+
+def log_tickvals(lo: float, hi: float, *, dense: bool = False) -> list[float]:
+    """The one log-axis tick rule: tick values inside [lo, hi] (log10 units), at least two.
+
+    1-2-5 ticks on spans up to 2.5 decades, 1-3 up to 4, whole decades (every 2nd/3rd) beyond;
+    ``dense=True`` (a horizontal axis, with room for more labels) shifts that to 1-2-3-5 up to 1.6
+    decades, 1-2-5 up to 3, 1-3 up to 5. So every decade spanned is labelled, and no point of the
+    axis is further than 0.3 decades (0.4 for 1-2-5) from a label. When no ladder value falls
+    inside, the two ends are returned.
+    """
+    span = hi - lo
+    mult = next((m for limit, m in _LADDERS[bool(dense)] if span <= limit), None)
+    if mult is None:
+        step = decade_step(span)
+        vals = [10.0 ** k for k in range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1) if k % step == 0]
+    else:
+        vals = [m * 10.0 ** k for k in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in mult]
+        vals = [v for v in vals if lo - 1e-9 <= math.log10(v) <= hi + 1e-9]
+    return vals if len(vals) >= 2 else [10.0 ** lo, 10.0 ** hi]
+
+
+def tick_text(vals) -> list[str]:
+    """Full-value tick labels ("0.5", not Plotly's bare minor "5"; 1×10⁶ beyond 10⁶)."""
+    return [_sci(v) for v in vals]
+
+
+def set_log_range(fig: go.Figure, rng: list[float] | None, axis: str = "y", *, dense: bool | None = None,
+                  **where) -> None:
+    """Set a log-axis range with readable ticks from :func:`log_tickvals`, labelled with their full value
+    (Plotly's own minor labels print a bare "5" for 0.5) on spans up to 4 decades (5 when dense),
+    Plotly's power-format decades beyond.
+
+    ``dense`` defaults to True for the x axis (horizontal: room for 1-2-3-5 labels); ``where`` is
+    passed on to ``update_xaxes``/``update_yaxes`` (``row=``, ``col=`` for subplots).
     """
     if rng is None:
         return
-    upd = dict(range=rng)
+    dense = axis == "x" if dense is None else dense
+    upd = dict(range=list(rng))
     span = rng[1] - rng[0]
-    if span <= 4.0:
-        mult = (1, 2, 5) if span <= 2.5 else (1, 3)
-        vals = [m * 10.0 ** k for k in range(math.floor(rng[0]) - 1, math.ceil(rng[1]) + 1) for m in mult]
-        vals = [v for v in vals if rng[0] <= math.log10(v) <= rng[1]]
-        upd.update(tickmode="array", tickvals=vals, ticktext=[_sci(v) for v in vals])
+    if span <= _LADDERS[bool(dense)][-1][0]:
+        vals = log_tickvals(rng[0], rng[1], dense=dense)
+        upd.update(tickmode="array", tickvals=vals, ticktext=tick_text(vals))
     else:
-        upd.update(tickmode="linear", tick0=0, dtick=1 if span <= 6 else (2 if span <= 12 else 3))
-    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
+        upd.update(tickmode="linear", tick0=0, dtick=decade_step(span))
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd, **where)
 
 
 def html(text: str) -> str:

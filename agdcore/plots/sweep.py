@@ -16,7 +16,8 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from ._style import OKABE_ITO, SERIES, style_figure
+from ..bounds import overparam_values
+from ._style import OKABE_ITO, SERIES, log_tickvals, style_figure, tick_text
 
 LABELS = {"width": "factor width d", "width_ratio": "width ratio d/r", "kappa": "condition number κ",
           "step_mult": "step η ÷ theory default", "C": "Ward–Kolda C", "nu": "Ward–Kolda ν",
@@ -26,13 +27,7 @@ SYMBOLS = {"width": "d", "width_ratio": "d/r", "kappa": "κ", "step_mult": "η/�
 Y_TITLE = "iterations to tol"
 PAPER = "Ward & Kolda (NeurIPS 2023, v2): T = C·d/(√d−√(r−1))²·κ²·log(1/ε) [paper]"
 SHAPES = {"kappa": ("κ²", lambda s: s["kappa"] ** 2),
-          "width": ("d/(√d − √(r−1))²", lambda s: _overparam(s["width"], s["rank"]))}
-
-
-def _overparam(d, r):
-    d, r = np.asarray(d, float), np.asarray(r, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(d >= r, d / (np.sqrt(d) - np.sqrt(r - 1)) ** 2, np.nan)
+          "width": ("d/(√d − √(r−1))²", lambda s: overparam_values(s["width"], s["rank"]))}
 
 
 def theory_shape(summary, params) -> tuple[str, np.ndarray] | None:
@@ -71,15 +66,15 @@ def _axis(values) -> dict:
 
 
 def _readable_axes(fig: go.Figure, xs=None, ys=None) -> None:
-    """Label a log x axis at the swept values and a log y axis at 1-2-5 steps (no tiny minor labels)."""
+    """Label a log x axis at the swept values and a log y axis with the house log ticks (no tiny minor labels)."""
     if xs is not None and fig.layout.xaxis.type == "log":
         fig.update_xaxes(tickvals=list(xs), ticktext=[f"{v:g}" for v in xs])
     y = np.asarray([v for v in (ys if ys is not None else []) if np.isfinite(v) and v > 0], float)
     if y.size:   # at least 0.8 decades shown, so that two or more 1-2-5 ticks always fall inside
         lo, hi = math.log10(y.min()), math.log10(y.max())
         pad = max(0.15, (0.8 - (hi - lo)) / 2)
-        ticks = _log_ticks(lo - pad, hi + pad)
-        fig.update_yaxes(range=[lo - pad, hi + pad], tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+        ticks = log_tickvals(lo - pad, hi + pad)
+        fig.update_yaxes(range=[lo - pad, hi + pad], tickvals=ticks, ticktext=tick_text(ticks))
     fig.update_layout(legend=dict(y=-0.22), margin=dict(b=60), showlegend=True)
 
 
@@ -149,13 +144,13 @@ def heatmap_figure(summary, x: str, y: str, *, tol: float, height: int = 520) ->
                        f"IQR {row['q25']:.4g} – {row['q75']:.4g}<br>{row['failures']} of {row['trials']} failed")
     finite = z[np.isfinite(z)]
     lo, hi = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
-    ticks = _log_ticks(lo, hi)
+    ticks = log_tickvals(lo, hi)
     fig = go.Figure(go.Heatmap(
         x=[_fmt(v) for v in xs], y=[_fmt(v) for v in ys], z=z, text=text, texttemplate="%{text}",
         textfont=dict(size=16), customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         colorscale="Viridis", zmin=lo, zmax=hi if hi > lo else lo + 1, xgap=2, ygap=2,
         colorbar=dict(title=dict(text="median<br>iterations", font=dict(size=16)), tickvals=np.log10(ticks),
-                      ticktext=[f"{t:g}" for t in ticks], tickfont=dict(size=14))))
+                      ticktext=tick_text(ticks), tickfont=dict(size=14))))
     style_figure(fig, title=f"Median iterations to tol = {tol:.0e}", x_title=LABELS[x], y_title=LABELS[y],
                  log_y=False, height=height)
     fig.update_xaxes(type="category", showgrid=False)
@@ -171,12 +166,6 @@ def _fmt(v) -> str:
 def _levels(summary, col) -> list:
     vals = list(dict.fromkeys(summary[col].tolist()))
     return sorted(vals) if _is_numeric(vals) else vals
-
-
-def _log_ticks(lo: float, hi: float) -> list:
-    cands = [m * 10.0 ** e for e in range(int(math.floor(lo)), int(math.ceil(hi)) + 1) for m in (1, 2, 5)]
-    ticks = [t for t in cands if lo - 1e-9 <= math.log10(t) <= hi + 1e-9]
-    return ticks if len(ticks) >= 2 else [10 ** lo, 10 ** hi]
 
 
 def profile_figure(summary, x: str, y: str, *, max_iter: float, tol: float, height: int = 480) -> go.Figure:
