@@ -209,6 +209,11 @@ def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> 
     if n == 0:
         st.info("No recorded iterates.")
         return
+    word = "time" if result.is_flow else "iteration"
+    if n == 1:   # e.g. a spectral start already at tol: one iterate, nothing to scrub (a 0..0 slider is invalid)
+        st.caption(f"Only one recorded iterate ({word} t = {float(result.t[int(result.record_index[0])]):,.6g}).")
+        style.show_chart(plots.spectrum_figure(result, 0, sigma_a), f"{PREFIX}__chart_spectrum")
+        return
     key = f"{PREFIX}_scrub_{run_id}"
     playing = bool(st.session_state.get(play_key))
     if playing != timer_on:
@@ -220,7 +225,6 @@ def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> 
             st.session_state[play_key] = False
             st.rerun()
         st.session_state[key] += 1
-    word = "time" if result.is_flow else "iteration"
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     k = c1.slider(f"Recorded iterate ({n} recorded, log-spaced)", 0, n - 1, key=key, format="%d",
                   help=f"{word} t is shown in the chart title")

@@ -187,19 +187,30 @@ def _key(prefix: str, name: str) -> str:
 
 
 def init_state(params: Sequence[Param], prefix: str, *, unknown: str = "report") -> list[str]:
-    """Seed the widget keys from the URL (validated), else from the saved copy, else the defaults.
+    """Seed the widget keys: on the first visit from the URL (validated), else the defaults; on later
+    runs, every setting whose widget was not drawn in the last run, from the saved copy.
 
-    Runs once per visit of the page (again after a page switch, when Streamlit has dropped the widget
-    keys). Returns the URL error messages, which :func:`url_errors` keeps showing until the user
-    changes a setting.
+    Streamlit forgets the value of every widget that was not drawn in the previous run: all of a page's
+    widgets after a page switch, and the options that a change of init or algorithm hid (C, D, ν of
+    Ward–Kolda, the damping of PrecGD, ...). It either deletes the key or, worse, brings back the value
+    the key was first seeded with. Those settings are restored from the saved copy written by
+    :func:`sync_url`. The settings whose widgets were drawn are never touched, so a widget's new value
+    is never overwritten by the URL (which only reflects the previous run). Returns the URL error
+    messages of the first visit, which :func:`url_errors` keeps showing until the user changes a setting.
     """
     import streamlit as st
 
     ss = st.session_state
     keys = [_key(prefix, p.name) for p in params]
-    if ss.get(f"{prefix}__init") and all(k in ss for k in keys):
-        return []
     saved = ss.get(f"{prefix}__saved", {})
+    drawn = ss.get(f"{prefix}__drawn", frozenset())
+    ever = ss.get(f"{prefix}__ever_drawn", frozenset())   # settings with a urlstate widget at all
+    ss[f"{prefix}__drawing"] = set()
+    if ss.get(f"{prefix}__init"):
+        for p, k in zip(params, keys):
+            if k not in ss or (p.name in ever and p.name not in drawn and p.name in saved):
+                ss[k] = saved.get(p.name, p.default)
+        return []
     from_url, errors = parse_query(params, st.query_params.to_dict(), unknown=unknown)
     for p, k in zip(params, keys):
         ss[k] = from_url[p.name] if p.name in from_url else saved.get(p.name, p.default)
@@ -241,6 +252,10 @@ def sync_url(params: Sequence[Param], prefix: str, values: Mapping[str, object] 
 
     values = current_values(params, prefix) if values is None else dict(values)
     st.session_state[f"{prefix}__saved"] = dict(values)
+    # the widgets drawn in this run (sync_url runs after them): init_state trusts only their keys
+    drawn = frozenset(st.session_state.get(f"{prefix}__drawing", ()))
+    st.session_state[f"{prefix}__drawn"] = drawn
+    st.session_state[f"{prefix}__ever_drawn"] = st.session_state.get(f"{prefix}__ever_drawn", frozenset()) | drawn
     want = url_values(params, values)
     have = {k: v for k, v in st.query_params.to_dict().items() if k not in IGNORED}
     if have == want:
@@ -261,6 +276,9 @@ def widget(p: Param, prefix: str, container=None, *, label: str | None = None, r
 
     c = container if container is not None else st
     key = _key(prefix, p.name)
+    drawing = st.session_state.get(f"{prefix}__drawing")
+    if isinstance(drawing, set):
+        drawing.add(p.name)
     label = label or p.label or p.name
     kwargs.setdefault("help", p.help)
     if p.kind == "choice" and radio:
