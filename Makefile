@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,16 @@ run: $(STAMP)
 	$(PY) -m streamlit run app.py --server.headless=true --server.address=127.0.0.1 \
 		--server.port=8501 --browser.gatherUsageStats=false
 
-test: $(STAMP)
+# lint and format check first (fast, and a red lint should not wait for the browser tests)
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+test: lint
 	XDG_CONFIG_HOME=$(CURDIR)/.tmp/xdg/config XDG_CACHE_HOME=$(CURDIR)/.tmp/xdg/cache \
 		$(PY) -m pytest -q
 

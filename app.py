@@ -1,4 +1,5 @@
 """AGD Explorer: the router. Pages live in pages/ and only lay out the screen."""
+
 import streamlit as st
 
 PAGES = [

@@ -8,6 +8,7 @@ Pure NumPy/SciPy; never imports streamlit. Public surface::
     t = agd.solve_trials(p, seeds=range(64), width=10)
     df = agd.sweep({"width": [5, 10], "kappa": [5, 10]}, trials=20)   # Dask; see agdcore.sweeps
 """
+
 from . import bounds, options
 from ._options import Option
 from .algorithms import ALGORITHMS, Algorithm, default_step
@@ -30,7 +31,23 @@ def sweep(grid, trials: int = 10, **kwargs):
 
 
 __all__ = [
-    "ALGORITHMS", "INITIALIZERS", "Algorithm", "Initializer", "Option", "Problem", "Progress", "Result",
-    "RunSettings", "TrialsResult", "bounds", "default_step", "options", "load_matrix", "make_problem", "solve", "solve_trials", "sweep",
+    "ALGORITHMS",
+    "INITIALIZERS",
+    "Algorithm",
+    "Initializer",
+    "Option",
+    "Problem",
+    "Progress",
+    "Result",
+    "RunSettings",
+    "TrialsResult",
+    "bounds",
+    "default_step",
+    "options",
+    "load_matrix",
+    "make_problem",
+    "solve",
+    "solve_trials",
+    "sweep",
 ]
 __version__ = "0.1.0"

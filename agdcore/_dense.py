@@ -12,6 +12,7 @@ Nothing here forms the m×n residual R = XYᵀ − A: with G = YᵀY, H = XᵀX,
 
 All arrays may carry a leading batch axis ((B, m, d) and (B, n, d)).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -106,14 +107,14 @@ def products(ctx: StepContext, X, Y, M=None):
     AtX = np.zeros(Y.shape)
     b = ctx.block
     for i in range(0, A.shape[0], b):
-        Ab = A[i:i + b]
+        Ab = A[i : i + b]
         ay = Ab @ Y
-        AY[..., i:i + b, :] = ay
+        AY[..., i : i + b, :] = ay
         if M is None:
-            xb = X[..., i:i + b, :]
+            xb = X[..., i : i + b, :]
         else:
-            xb = X[..., i:i + b, :] @ M + eta * ay
-            Xn[..., i:i + b, :] = xb
+            xb = X[..., i : i + b, :] @ M + eta * ay
+            Xn[..., i : i + b, :] = xb
         AtX += Ab.T @ xb
     return AY, Xn, AtX
 
@@ -122,6 +123,6 @@ def exact_sq_residual(A: np.ndarray, X: np.ndarray, Y: np.ndarray, block: int = 
     """‖A − X Yᵀ‖_F² without an m×n temporary (row blocks of ``block`` rows)."""
     total = 0.0
     for i in range(0, A.shape[0], block):
-        R = A[i:i + block] - X[i:i + block] @ Y.T
+        R = A[i : i + block] - X[i : i + block] @ Y.T
         total += float(np.vdot(R, R))
     return total

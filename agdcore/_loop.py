@@ -5,6 +5,7 @@ tracks e_t with the cheap Gram formula until it falls below ``1e4·eps`` above t
 which it switches for good to the exact residual norm computed in row blocks (performance.md §2b):
 the reported error stays accurate down to ~1e-16 instead of bottoming out near 1e-8.
 """
+
 from __future__ import annotations
 
 import time
@@ -17,15 +18,15 @@ from .algorithms import ALGORITHMS
 from .result import Progress
 
 EXACT_SWITCH = 1e4 * np.finfo(float).eps  # relative e below which the cheap formula is not trusted
-DIVERGENCE_FACTOR = 1e10                   # e_t above this × max(1, e_0) counts as divergence
+DIVERGENCE_FACTOR = 1e10  # e_t above this × max(1, e_0) counts as divergence
 
 
 @dataclass
 class BatchOutcome:
-    errors: np.ndarray       # (B, max_iter + 1)
-    stop: np.ndarray         # (B,) iteration at which each trial ended
-    status: np.ndarray       # (B,) of str
-    X: np.ndarray            # (B, m, d) final
+    errors: np.ndarray  # (B, max_iter + 1)
+    stop: np.ndarray  # (B,) iteration at which each trial ended
+    status: np.ndarray  # (B,) of str
+    X: np.ndarray  # (B, m, d) final
     Y: np.ndarray
     rec_index: list
     sv_x: list
@@ -34,9 +35,21 @@ class BatchOutcome:
     live: np.ndarray | None
 
 
-def run_batch(spec: RunSpec, X: np.ndarray, Y: np.ndarray, states: dict, *, record: bool = False,
-              live_rank: int | None = None, callback=None, callback_interval: float = 0.1,
-              exact_every: int = 1, n_records: int = 100, snapshot=None, should_stop=None) -> BatchOutcome:
+def run_batch(
+    spec: RunSpec,
+    X: np.ndarray,
+    Y: np.ndarray,
+    states: dict,
+    *,
+    record: bool = False,
+    live_rank: int | None = None,
+    callback=None,
+    callback_interval: float = 0.1,
+    exact_every: int = 1,
+    n_records: int = 100,
+    snapshot=None,
+    should_stop=None,
+) -> BatchOutcome:
     """Iterate B stacked trials until each converges, diverges, is stopped or reaches max_iter.
 
     ``should_stop`` (a zero-argument callable, e.g. ``threading.Event().is_set``) is polled every
@@ -171,15 +184,30 @@ class _Batch:
 
     def outcome(self) -> BatchOutcome:
         if self.live is not None:
-            self.live[self.stop[0] + 1:] = np.nan
-        return BatchOutcome(self.errors, self.stop, self.status, self.Xf, self.Yf, self.rec_index, self.sv_x,
-                            self.sv_y, self.balance, self.live)
+            self.live[self.stop[0] + 1 :] = np.nan
+        return BatchOutcome(
+            self.errors,
+            self.stop,
+            self.status,
+            self.Xf,
+            self.Yf,
+            self.rec_index,
+            self.sv_x,
+            self.sv_y,
+            self.balance,
+            self.live,
+        )
 
     def progress(self, t, e, elapsed, snapshot) -> Progress:
         errors, live = self.errors, self.live
-        return Progress(t, self.spec.max_iter, float(t), float(e[0]), elapsed,
-                        lambda: snapshot(errors[0, : t + 1], self.rec_index, self.sv_x, self.sv_y,
-                                         self.balance, live, t))
+        return Progress(
+            t,
+            self.spec.max_iter,
+            float(t),
+            float(e[0]),
+            elapsed,
+            lambda: snapshot(errors[0, : t + 1], self.rec_index, self.sv_x, self.sv_y, self.balance, live, t),
+        )
 
 
 class _Clock:
@@ -211,4 +239,3 @@ def _live_q(grams, eta, r):
     ex = ex[-r:]
     qx = max(abs(1 - eta * ex[0]), abs(1 - eta * ex[-1]))
     return qx * max(1.0, abs(1 - eta * ey[-1]))
-

@@ -7,10 +7,11 @@ that default is resolved (``D = Cν/9``, ``λ = 0.01·σ₁``). Registry entries
 of options; the solver's validation, the CLI flags, the sweep parameters and the dashboard's widgets
 are all derived from these tuples, so adding an option (or a whole initializer) is one entry.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ._validation import check_float, check_int
 

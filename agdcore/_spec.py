@@ -4,6 +4,7 @@ Shared by both drivers (the discrete loop in :mod:`agdcore._loop` and the flow i
 :mod:`agdcore.flow`) and by :func:`agdcore.solve` / :func:`agdcore.solve_trials`; it imports
 neither driver, so no import points back up.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ MESSAGES = {
     "converged": "Converged: e_t − floor fell to {err:.3g} ≤ tol = {tol:.3g} after {it} {unit}.",
     "max_iter": "Stopped at max_iter = {it} {unit} with e_t = {err:.3g} (floor {floor:.3g}, tol {tol:.3g}).",
     "diverged": "Diverged at {unit_single} {it}: the iterates overflowed or became NaN at η = {step:.3g}. "
-                "Try a smaller step: {hint}.",
+    "Try a smaller step: {hint}.",
     "stopped": "Stopped by the callback at {unit_single} {it} with e_t = {err:.3g}.",
 }
 
@@ -51,17 +52,37 @@ class RunSpec:
         return ALGORITHMS[self.algorithm].unit
 
     def settings(self, seed) -> RunSettings:
-        return RunSettings(self.algorithm, self.init_name, self.width, self.step, self.max_iter, self.tol, seed,
-                           dict(self.init_options), dict(self.algo_options), self.unit)
+        return RunSettings(
+            self.algorithm,
+            self.init_name,
+            self.width,
+            self.step,
+            self.max_iter,
+            self.tol,
+            seed,
+            dict(self.init_options),
+            dict(self.algo_options),
+            self.unit,
+        )
 
     def config(self, seed) -> dict:
         """The flat JSON form of the settings (the CLI's schema)."""
         p = self.problem
         cfg = {
-            "m": p.shape[0], "n": p.shape[1], "rank": p.rank, "kappa": p.kappa, "sigma1": p.sigma1,
-            "problem": p.description, "algorithm": self.algorithm, "init": self.init_name,
-            "width": self.width, "step": self.step, "step_times_sigma1": self.step * p.sigma1,
-            "max_iter": self.max_iter, "tol": self.tol, "seed": seed,
+            "m": p.shape[0],
+            "n": p.shape[1],
+            "rank": p.rank,
+            "kappa": p.kappa,
+            "sigma1": p.sigma1,
+            "problem": p.description,
+            "algorithm": self.algorithm,
+            "init": self.init_name,
+            "width": self.width,
+            "step": self.step,
+            "step_times_sigma1": self.step * p.sigma1,
+            "max_iter": self.max_iter,
+            "tol": self.tol,
+            "seed": seed,
         }
         cfg.update({f"init_{k}": v for k, v in self.init_options.items()})
         cfg.update(self.algo_options)
@@ -74,10 +95,21 @@ def _init_name(init) -> str:
     return "explicit" if isinstance(init, (tuple, list)) else getattr(init, "__name__", "callable")
 
 
-def make_spec(problem: Problem, algorithm: str, init, width: int, step, max_iter: int, tol: float,
-              options: dict, memory_budget=None) -> RunSpec:
+def make_spec(
+    problem: Problem,
+    algorithm: str,
+    init,
+    width: int,
+    step,
+    max_iter: int,
+    tol: float,
+    options: dict,
+    memory_budget=None,
+) -> RunSpec:
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an agdcore.Problem (see make_problem / Problem.from_array), got {type(problem).__name__}.")
+        raise ValueError(
+            f"problem must be an agdcore.Problem (see make_problem / Problem.from_array), got {type(problem).__name__}."
+        )
     check_choice(algorithm, "algorithm", ALGORITHMS)
     m, n = problem.shape
     width = check_int(width, "width", 1, min(m, n))
@@ -88,22 +120,24 @@ def make_spec(problem: Problem, algorithm: str, init, width: int, step, max_iter
     entry = INITIALIZERS[check_choice(init, "init", INITIALIZERS)] if isinstance(init, str) else None
     for what, e in (("algorithm", algo), ("init", entry)):
         if e is not None and problem.kind not in e.problems:
-            raise ValueError(f"{what} {e.name!r} does not support {problem.kind} problems "
-                             f"(it supports: {', '.join(e.problems)}).")
+            raise ValueError(
+                f"{what} {e.name!r} does not support {problem.kind} problems (it supports: {', '.join(e.problems)})."
+            )
     init_keys = set(entry.defaults) if entry is not None else set()
     unknown = set(options) - init_keys - set(algo.defaults)
     if unknown:
         valid = sorted(init_keys | set(algo.defaults))
-        raise ValueError(f"Unknown option(s) {sorted(unknown)} for algorithm {algorithm!r} with init "
-                         f"{_init_name(init)!r}; valid options: {valid or 'none'}.")
+        raise ValueError(
+            f"Unknown option(s) {sorted(unknown)} for algorithm {algorithm!r} with init "
+            f"{_init_name(init)!r}; valid options: {valid or 'none'}."
+        )
     s1 = problem.sigma1
     init_options = entry.resolve({k: options.get(k) for k in init_keys}, s1) if entry is not None else {}
     algo_options = algo.resolve({k: options.get(k) for k in algo.defaults}, s1)
     if step is None:
         step = default_step(algorithm, _init_name(init), s1, init_options)
     step = check_float(step, "step", 0.0, lo_open=True)
-    return RunSpec(problem, algorithm, init, _init_name(init), width, step, max_iter, tol, init_options,
-                   algo_options)
+    return RunSpec(problem, algorithm, init, _init_name(init), width, step, max_iter, tol, init_options, algo_options)
 
 
 def record_schedule(max_iter: int, n_records: int = 100) -> np.ndarray:
@@ -125,8 +159,10 @@ def stability_hint(spec: RunSpec) -> str:
         ref, what = 0.5, "0.5 (the default of the preconditioned rules; ScaledGD's analysis takes η ≤ 2/3)"
     else:
         ref = 1.0 / spec.problem.sigma1
-        what = (f"{ref:.3g} = 1/σ₁(A), a rule of thumb from linearizing at a balanced minimizer, not a bound "
-                "(unbalanced starts often converge above it)")
+        what = (
+            f"{ref:.3g} = 1/σ₁(A), a rule of thumb from linearizing at a balanced minimizer, not a bound "
+            "(unbalanced starts often converge above it)"
+        )
     if spec.step > ref:
         return f"η ≤ {what}"
     return f"η ≤ {spec.step / 2:.3g}, half this step (it is already below the rule of thumb {ref:.3g})"
@@ -143,19 +179,37 @@ def run_message(status, spec, err, k, floor) -> str:
     finite = err[np.isfinite(err)]
     last = float(finite[-1]) if finite.size else float("nan")
     flow = spec.unit == "time"
-    return MESSAGES[status].format(err=last - floor if status == "converged" else last, tol=spec.tol, it=k,
-                                   unit="time units" if flow else "iterations", unit_single=spec.unit,
-                                   floor=floor, step=spec.step, hint=stability_hint(spec))
+    return MESSAGES[status].format(
+        err=last - floor if status == "converged" else last,
+        tol=spec.tol,
+        it=k,
+        unit="time units" if flow else "iterations",
+        unit_single=spec.unit,
+        floor=floor,
+        step=spec.step,
+        hint=stability_hint(spec),
+    )
 
 
-def assemble(spec, cfg, status, message, err, rec, sx, sy, bal, live, floor, X, Y, seconds,
-             t=None, diverged_at=None) -> Result:
+def assemble(
+    spec, cfg, status, message, err, rec, sx, sy, bal, live, floor, X, Y, seconds, t=None, diverged_at=None
+) -> Result:
     d = spec.width
     return Result(
-        config=cfg, status=status, message=message, error=np.asarray(err, dtype=float),
+        config=cfg,
+        status=status,
+        message=message,
+        error=np.asarray(err, dtype=float),
         t=np.arange(len(err), dtype=float) if t is None else np.asarray(t, dtype=float),
         record_index=np.asarray(rec, dtype=int),
-        sv_x=np.asarray(sx, dtype=float).reshape(-1, d), sv_y=np.asarray(sy, dtype=float).reshape(-1, d),
-        balance=np.asarray(bal, dtype=float), live_bound=live, floor=float(floor), X=X, Y=Y,
-        seconds=float(seconds), diverged_at=diverged_at, settings=spec.settings(cfg.get("seed")),
+        sv_x=np.asarray(sx, dtype=float).reshape(-1, d),
+        sv_y=np.asarray(sy, dtype=float).reshape(-1, d),
+        balance=np.asarray(bal, dtype=float),
+        live_bound=live,
+        floor=float(floor),
+        X=X,
+        Y=Y,
+        seconds=float(seconds),
+        diverged_at=diverged_at,
+        settings=spec.settings(cfg.get("seed")),
     )

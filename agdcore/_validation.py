@@ -3,6 +3,7 @@
 Each helper raises ``ValueError`` whose message names the parameter and the allowed range or
 the valid names, so the CLI and the dashboard can show it verbatim.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,9 @@ def check_int(value, name: str, lo: int | None = None, hi: int | None = None) ->
     return value
 
 
-def check_float(value, name: str, lo: float | None = None, hi: float | None = None, *,
-                lo_open: bool = False, hi_open: bool = False) -> float:
+def check_float(
+    value, name: str, lo: float | None = None, hi: float | None = None, *, lo_open: bool = False, hi_open: bool = False
+) -> float:
     """Return ``value`` as a finite float in the given (open or closed) range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a number{_frange_text(lo, hi, lo_open, hi_open)}, got {value!r}.")

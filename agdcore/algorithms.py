@@ -11,14 +11,15 @@ update)`` (for the live bound).
 Each entry declares its options (:class:`agdcore._options.Option`) and a naive reference step
 (``naive``, forming the residual) that the tests compare the fast rule with.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from ._dense import StepContext, _T, block_rows, products  # noqa: F401  (re-exported: public API)
+from ._dense import _T, StepContext, block_rows, products  # noqa: F401  (re-exported: public API)
 from ._options import Option, resolve_options
 from .initializers import INITIALIZERS
 
@@ -84,7 +85,7 @@ def fa_step(ctx: StepContext, X, Y, H):
     B, AtB = ctx.state["B"], ctx.state["AtB"]
     gX, s, G, H = ctx.grad_x(X, Y, H)
     Xn = X - eta * gX
-    Yn = Y - eta * (Y @ _T(B @ X) - AtB)   # (XYᵀ − A)ᵀBᵀ: needs A itself, so FA is for dense A only
+    Yn = Y - eta * (Y @ _T(B @ X) - AtB)  # (XYᵀ − A)ᵀBᵀ: needs A itself, so FA is for dense A only
     return Xn, Yn, None, s, (G, H)
 
 
@@ -119,8 +120,12 @@ def _naive_scaled(lam_of):
         d = X.shape[1]
 
         def inv(M):
-            return np.linalg.pinv(M, rcond=PINV_RCOND, hermitian=True) if lam == 0 else np.linalg.inv(M + lam * np.eye(d))
+            return (
+                np.linalg.pinv(M, rcond=PINV_RCOND, hermitian=True) if lam == 0 else np.linalg.inv(M + lam * np.eye(d))
+            )
+
         return X - eta * R @ Y @ inv(Y.T @ Y), Y - eta * R.T @ X @ inv(X.T @ X)
+
     return step
 
 
@@ -173,31 +178,99 @@ def _lam_default(options: dict, sigma1: float) -> float:
 
 
 ALGORITHMS: dict[str, Algorithm] = {
-    "agd": Algorithm("agd", "alternating GD", agd_step, reference="Ward & Kolda, NeurIPS 2023",
-                     naive=_naive_agd, short="AGD"),
-    "gd": Algorithm("gd", "gradient descent", gd_step, reference="Ye & Du, NeurIPS 2021", naive=_naive_gd,
-                    short="GD"),
-    "flow": Algorithm("flow", "gradient flow (DOP853)", None, (
-        Option("rtol", 1e-8, lo=0.0, hi=1.0, lo_open=True, ui_lo=1e-14, label="ODE rtol (flow)",
-               help="relative tolerance of scipy's DOP853"),
-        Option("atol", 1e-12, lo=0.0, hi=1.0, lo_open=True, ui_lo=1e-300, label="ODE atol (flow)",
-               help="absolute tolerance of scipy's DOP853")),
-        reference="Ye & Du 2021, Cor. 1.2", naive=_naive_gd, driver="flow", short="flow"),
-    "scaledgd": Algorithm("scaledgd", "ScaledGD", scaledgd_step, preconditioned=True,
-                          reference="Tong, Ma & Chi, JMLR 2021", naive=_naive_scaled(lambda o, R: 0.0),
-                          short="ScaledGD"),
-    "precgd": Algorithm("precgd", "PrecGD (λ_t = c‖R_t‖)", precgd_step, (
-        Option("damping", 0.1, lo=0.0, ui_hi=100.0, label="Damping c in λ_t = c‖R_t‖ (PrecGD)",
-               help="λ_t = c‖A − X_tY_tᵀ‖_F"),),
-        preconditioned=True, reference="Zhang, Fattahi & Zhang, NeurIPS 2021",
-        naive=_naive_scaled(lambda o, R: o["damping"] * np.linalg.norm(R)), short="PrecGD"),
-    "scaledgd-lambda": Algorithm("scaledgd-lambda", "ScaledGD(λ)", scaledgd_lambda_step, (
-        Option("lam", None, lo=0.0, ui_hi=1e6, resolve=_lam_default, resolve_text="0.01·σ₁(A)",
-               label="λ (ScaledGD(λ); empty = 0.01σ₁)", help="fixed damping of both preconditioners"),),
-        preconditioned=True, reference="Xu, Shen, Chi & Ma, ICML 2023",
-        naive=_naive_scaled(lambda o, R: o["lam"]), short="ScaledGD(λ)"),
-    "fa": Algorithm("fa", "feedback alignment", fa_step, make_state=fa_state,
-                    reference="Garg & Vempala, AISTATS 2022", naive=_naive_fa, short="FA"),
+    "agd": Algorithm(
+        "agd", "alternating GD", agd_step, reference="Ward & Kolda, NeurIPS 2023", naive=_naive_agd, short="AGD"
+    ),
+    "gd": Algorithm("gd", "gradient descent", gd_step, reference="Ye & Du, NeurIPS 2021", naive=_naive_gd, short="GD"),
+    "flow": Algorithm(
+        "flow",
+        "gradient flow (DOP853)",
+        None,
+        (
+            Option(
+                "rtol",
+                1e-8,
+                lo=0.0,
+                hi=1.0,
+                lo_open=True,
+                ui_lo=1e-14,
+                label="ODE rtol (flow)",
+                help="relative tolerance of scipy's DOP853",
+            ),
+            Option(
+                "atol",
+                1e-12,
+                lo=0.0,
+                hi=1.0,
+                lo_open=True,
+                ui_lo=1e-300,
+                label="ODE atol (flow)",
+                help="absolute tolerance of scipy's DOP853",
+            ),
+        ),
+        reference="Ye & Du 2021, Cor. 1.2",
+        naive=_naive_gd,
+        driver="flow",
+        short="flow",
+    ),
+    "scaledgd": Algorithm(
+        "scaledgd",
+        "ScaledGD",
+        scaledgd_step,
+        preconditioned=True,
+        reference="Tong, Ma & Chi, JMLR 2021",
+        naive=_naive_scaled(lambda o, R: 0.0),
+        short="ScaledGD",
+    ),
+    "precgd": Algorithm(
+        "precgd",
+        "PrecGD (λ_t = c‖R_t‖)",
+        precgd_step,
+        (
+            Option(
+                "damping",
+                0.1,
+                lo=0.0,
+                ui_hi=100.0,
+                label="Damping c in λ_t = c‖R_t‖ (PrecGD)",
+                help="λ_t = c‖A − X_tY_tᵀ‖_F",
+            ),
+        ),
+        preconditioned=True,
+        reference="Zhang, Fattahi & Zhang, NeurIPS 2021",
+        naive=_naive_scaled(lambda o, R: o["damping"] * np.linalg.norm(R)),
+        short="PrecGD",
+    ),
+    "scaledgd-lambda": Algorithm(
+        "scaledgd-lambda",
+        "ScaledGD(λ)",
+        scaledgd_lambda_step,
+        (
+            Option(
+                "lam",
+                None,
+                lo=0.0,
+                ui_hi=1e6,
+                resolve=_lam_default,
+                resolve_text="0.01·σ₁(A)",
+                label="λ (ScaledGD(λ); empty = 0.01σ₁)",
+                help="fixed damping of both preconditioners",
+            ),
+        ),
+        preconditioned=True,
+        reference="Xu, Shen, Chi & Ma, ICML 2023",
+        naive=_naive_scaled(lambda o, R: o["lam"]),
+        short="ScaledGD(λ)",
+    ),
+    "fa": Algorithm(
+        "fa",
+        "feedback alignment",
+        fa_step,
+        make_state=fa_state,
+        reference="Garg & Vempala, AISTATS 2022",
+        naive=_naive_fa,
+        short="FA",
+    ),
 }
 
 

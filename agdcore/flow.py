@@ -4,6 +4,7 @@ The x-axis of a flow run is time. The horizon is ``max_iter · η`` (the time a 
 covers in ``max_iter`` iterations); integration stops early at the time e(t) − floor reaches tol
 (a terminal event). It runs in log-spaced chunks so a callback can report progress and stop it.
 """
+
 from __future__ import annotations
 
 import time
@@ -11,11 +12,11 @@ import time
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .result import Progress
 from ._spec import assemble, call_callback, run_message
+from .result import Progress
 
-N_OUTPUT = 300    # output times (log-spaced) over the horizon
-N_CHUNKS = 24     # integration chunks (callback opportunities)
+N_OUTPUT = 300  # output times (log-spaced) over the horizon
+N_CHUNKS = 24  # integration chunks (callback opportunities)
 
 
 def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, n_records=100):
@@ -30,7 +31,7 @@ def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, 
     atol = float(spec.algo_options.get("atol", 1e-12))
 
     def unpack(z):
-        return z[: m * d].reshape(m, d), z[m * d:].reshape(n, d)
+        return z[: m * d].reshape(m, d), z[m * d :].reshape(n, d)
 
     def rhs(_t, z):
         gX, gY, *_ = ctx.grads(*unpack(z))
@@ -81,9 +82,17 @@ def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, 
             if callback is not None and time.perf_counter() - last_cb >= callback_interval:
                 last_cb = time.perf_counter()
                 err_now = cheap_error(z)
-                if call_callback(callback, Progress(len(times) - 1, spec.max_iter, float(b), float(err_now),
-                                            last_cb - start, lambda: _snapshot(spec, cfg, times, states, unpack,
-                                                                               floor, X0, Y0, n_records))):
+                if call_callback(
+                    callback,
+                    Progress(
+                        len(times) - 1,
+                        spec.max_iter,
+                        float(b),
+                        float(err_now),
+                        last_cb - start,
+                        lambda: _snapshot(spec, cfg, times, states, unpack, floor, X0, Y0, n_records),
+                    ),
+                ):
                     status = "stopped"
                     break
     seconds = time.perf_counter() - start
@@ -106,10 +115,31 @@ def _snapshot(spec, cfg, times, states, unpack, floor, X0, Y0, n_records, status
         bal.append(float(np.linalg.norm(X.T @ X - Y.T @ Y)) if ok else np.nan)
     Xf, Yf = unpack(states[-1])
     k = len(states) - 1
-    msg = run_message(status, spec, err, k, floor).replace(f" {k} time units", f" t = {times[-1]:.4g}") \
+    msg = (
+        run_message(status, spec, err, k, floor)
+        .replace(f" {k} time units", f" t = {times[-1]:.4g}")
         .replace(f"time {k}", f"time t = {times[-1]:.4g}")
+    )
     if status == "max_iter":
-        msg = (f"Reached the horizon t = {times[-1]:.4g} (= max_iter · η) with e_t = {err[-1]:.3g} "
-               f"(floor {floor:.3g}, tol {spec.tol:.3g}).")
-    return assemble(spec, cfg, status, msg, err, rec, sx, sy, bal, None, floor, Xf.copy(), Yf.copy(), seconds,
-                     t=times, diverged_at=k if status == "diverged" else None)
+        msg = (
+            f"Reached the horizon t = {times[-1]:.4g} (= max_iter · η) with e_t = {err[-1]:.3g} "
+            f"(floor {floor:.3g}, tol {spec.tol:.3g})."
+        )
+    return assemble(
+        spec,
+        cfg,
+        status,
+        msg,
+        err,
+        rec,
+        sx,
+        sy,
+        bal,
+        None,
+        floor,
+        Xf.copy(),
+        Yf.copy(),
+        seconds,
+        t=times,
+        diverged_at=k if status == "diverged" else None,
+    )

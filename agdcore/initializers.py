@@ -10,10 +10,11 @@ An initializer reads the problem only through its protocol (:mod:`agdcore.proble
 observed A) and ``problem.top_svd(k)``. Its options (name, default, range, label, help, resolved
 defaults) are declared once, in its registry entry; :func:`resolve_init` validates them.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -61,8 +62,16 @@ def wk_step(options: dict, sigma1: float) -> float:
     return wk_step_max(float(options["C"]), float(options["nu"]), sigma1)
 
 
-def ward_kolda(problem: Problem, width: int, step: float, rng: np.random.Generator, *,
-               C: float = 8.0, D: float | None = None, nu: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+def ward_kolda(
+    problem: Problem,
+    width: int,
+    step: float,
+    rng: np.random.Generator,
+    *,
+    C: float = 8.0,
+    D: float | None = None,
+    nu: float = 0.5,
+) -> tuple[np.ndarray, np.ndarray]:
     """Unbalanced random init of Ward & Kolda (NeurIPS 2023), as restored in theory.md §4.1.
 
     X₀ = A Φ₁ / (√η C σ₁) (large, inside col(A)),  Y₀ = √η D σ₁ Φ₂ (small),
@@ -79,15 +88,17 @@ def ward_kolda(problem: Problem, width: int, step: float, rng: np.random.Generat
     return X0, Y0
 
 
-def gaussian(problem: Problem, width: int, step: float, rng: np.random.Generator, *,
-             scale: float = 1e-3) -> tuple[np.ndarray, np.ndarray]:
+def gaussian(
+    problem: Problem, width: int, step: float, rng: np.random.Generator, *, scale: float = 1e-3
+) -> tuple[np.ndarray, np.ndarray]:
     """Small iid Gaussian factors, entries N(0, scale²) (Ye & Du 2021; Jiang, Chen & Ding 2022)."""
     m, n = problem.shape
     return scale * rng.standard_normal((m, width)), scale * rng.standard_normal((n, width))
 
 
-def spectral(problem: Problem, width: int, step: float, rng: np.random.Generator, *,
-             perturbation: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def spectral(
+    problem: Problem, width: int, step: float, rng: np.random.Generator, *, perturbation: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Balanced top-d SVD factors X₀ = U_d Σ_d^{1/2}, Y₀ = V_d Σ_d^{1/2} (ScaledGD's init).
 
     ``perturbation`` > 0 adds iid Gaussian noise of that size relative to ‖Σ_d^{1/2}‖ so that a
@@ -108,8 +119,9 @@ def spectral(problem: Problem, width: int, step: float, rng: np.random.Generator
     return X0, Y0
 
 
-def nystrom(problem: Problem, width: int, step: float, rng: np.random.Generator, *,
-            scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def nystrom(
+    problem: Problem, width: int, step: float, rng: np.random.Generator, *, scale: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Nyström sketch init (Li, Zhang, Mokhtari & He, ICLR 2025): X₀ = A Ω, Y₀ = 0, Ω iid N(0, scale²)."""
     m, n = problem.shape
     omega = scale * rng.standard_normal((n, width))
@@ -125,33 +137,84 @@ def zeros(problem: Problem, width: int, step: float, rng: np.random.Generator) -
 _POS = {"lo": 0.0, "lo_open": True}
 INITIALIZERS: dict[str, Initializer] = {
     "ward-kolda": Initializer(
-        "ward-kolda", "Ward–Kolda unbalanced", ward_kolda, (
-            Option("C", 8.0, **_POS, ui_lo=1e-3, ui_hi=1e4, label="C (Ward–Kolda)",
-                   help="X₀ = AΦ₁/(√η·C·σ₁): larger C, smaller X₀"),
-            Option("D", None, lo=0.0, ui_hi=1e4, resolve=wk_D, resolve_text="Cν/9",
-                   label="D (Ward–Kolda; empty = Cν/9)", help="Y₀ = √η·D·σ₁·Φ₂"),
-            Option("nu", 0.5, lo=0.0, hi=1.0, lo_open=True, ui_lo=1e-3, label="ν (Ward–Kolda confidence)",
-                   help="confidence parameter in (0, 1]; the default D = Cν/9 and the default step 9/(4Cνσ₁) use it"),
-        ), "Ward & Kolda, NeurIPS 2023, Assumption 2", default_step=wk_step, short="WK"),
+        "ward-kolda",
+        "Ward–Kolda unbalanced",
+        ward_kolda,
+        (
+            Option(
+                "C",
+                8.0,
+                **_POS,
+                ui_lo=1e-3,
+                ui_hi=1e4,
+                label="C (Ward–Kolda)",
+                help="X₀ = AΦ₁/(√η·C·σ₁): larger C, smaller X₀",
+            ),
+            Option(
+                "D",
+                None,
+                lo=0.0,
+                ui_hi=1e4,
+                resolve=wk_D,
+                resolve_text="Cν/9",
+                label="D (Ward–Kolda; empty = Cν/9)",
+                help="Y₀ = √η·D·σ₁·Φ₂",
+            ),
+            Option(
+                "nu",
+                0.5,
+                lo=0.0,
+                hi=1.0,
+                lo_open=True,
+                ui_lo=1e-3,
+                label="ν (Ward–Kolda confidence)",
+                help="confidence parameter in (0, 1]; the default D = Cν/9 and the default step 9/(4Cνσ₁) use it",
+            ),
+        ),
+        "Ward & Kolda, NeurIPS 2023, Assumption 2",
+        default_step=wk_step,
+        short="WK",
+    ),
     "gaussian": Initializer(
-        "gaussian", "small Gaussian", gaussian,
+        "gaussian",
+        "small Gaussian",
+        gaussian,
         (Option("scale", 1e-3, lo=0.0, ui_hi=1e4, label="Init scale", help="entries N(0, scale²)"),),
-        "Ye & Du, NeurIPS 2021, Thm 1.1", short="Gaussian"),
+        "Ye & Du, NeurIPS 2021, Thm 1.1",
+        short="Gaussian",
+    ),
     "spectral": Initializer(
-        "spectral", "spectral (top-d SVD)", spectral,
-        (Option("perturbation", 0.0, lo=0.0, ui_hi=10.0, label="Perturbation (spectral init)",
-                help="iid noise relative to ‖Σ_d^½‖, so a noise-free problem does not start at the optimum"),),
-        "Tong, Ma & Chi, JMLR 2021", short="spectral"),
+        "spectral",
+        "spectral (top-d SVD)",
+        spectral,
+        (
+            Option(
+                "perturbation",
+                0.0,
+                lo=0.0,
+                ui_hi=10.0,
+                label="Perturbation (spectral init)",
+                help="iid noise relative to ‖Σ_d^½‖, so a noise-free problem does not start at the optimum",
+            ),
+        ),
+        "Tong, Ma & Chi, JMLR 2021",
+        short="spectral",
+    ),
     "nystrom": Initializer(
-        "nystrom", "Nyström (X₀ = AΩ, Y₀ = 0)", nystrom,
+        "nystrom",
+        "Nyström (X₀ = AΩ, Y₀ = 0)",
+        nystrom,
         (Option("scale", 1.0, **_POS, ui_lo=1e-12, ui_hi=1e4, label="Init scale", help="Ω iid N(0, scale²)"),),
-        "Li, Zhang, Mokhtari & He, ICLR 2025", short="Nyström"),
+        "Li, Zhang, Mokhtari & He, ICLR 2025",
+        short="Nyström",
+    ),
     "zeros": Initializer("zeros", "zeros (X₀ = Y₀ = 0)", zeros, (), "Garg & Vempala, AISTATS 2022", short="zeros"),
 }
 
 
-def resolve_init(init, problem: Problem, width: int, step: float, rng: np.random.Generator,
-                 options: dict) -> tuple[np.ndarray, np.ndarray, str]:
+def resolve_init(
+    init, problem: Problem, width: int, step: float, rng: np.random.Generator, options: dict
+) -> tuple[np.ndarray, np.ndarray, str]:
     """Return ``(X0, Y0, name)`` for an init given as a name, a callable, or an explicit pair."""
     m, n = problem.shape
     if isinstance(init, str):
@@ -159,8 +222,9 @@ def resolve_init(init, problem: Problem, width: int, step: float, rng: np.random
         spec = INITIALIZERS[init]
         unknown = set(options) - set(spec.defaults)
         if unknown:
-            raise ValueError(f"Unknown option(s) {sorted(unknown)} for init {init!r}; "
-                             f"valid: {sorted(spec.defaults) or 'none'}.")
+            raise ValueError(
+                f"Unknown option(s) {sorted(unknown)} for init {init!r}; valid: {sorted(spec.defaults) or 'none'}."
+            )
         X0, Y0 = spec.fn(problem, width, step, rng, **spec.resolve(options, problem.sigma1))
         name = init
     elif callable(init):
@@ -170,12 +234,15 @@ def resolve_init(init, problem: Problem, width: int, step: float, rng: np.random
         X0, Y0 = (np.array(a, dtype=float) for a in init)
         name = "explicit"
     else:
-        raise ValueError(f"init must be one of {sorted(INITIALIZERS)}, a callable, or a pair (X0, Y0); got {type(init).__name__}.")
+        raise ValueError(
+            f"init must be one of {sorted(INITIALIZERS)}, a callable, or a pair (X0, Y0); got {type(init).__name__}."
+        )
     X0 = np.asarray(X0, dtype=float)
     Y0 = np.asarray(Y0, dtype=float)
     if X0.shape != (m, width) or Y0.shape != (n, width):
-        raise ValueError(f"init must give X0 of shape {(m, width)} and Y0 of shape {(n, width)}; "
-                         f"got {X0.shape} and {Y0.shape}.")
+        raise ValueError(
+            f"init must give X0 of shape {(m, width)} and Y0 of shape {(n, width)}; got {X0.shape} and {Y0.shape}."
+        )
     if not (np.all(np.isfinite(X0)) and np.all(np.isfinite(Y0))):
         raise ValueError("init produced non-finite X0 or Y0.")
     return np.ascontiguousarray(X0), np.ascontiguousarray(Y0), name

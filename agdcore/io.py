@@ -1,4 +1,5 @@
 """Loading user matrices safely: .npy (never pickled objects) and .csv."""
+
 from __future__ import annotations
 
 import io
@@ -50,8 +51,10 @@ def _load_npy(data: bytes) -> np.ndarray:
         arr = np.load(io.BytesIO(data), allow_pickle=False)
     except ValueError as exc:
         if "pickle" in str(exc).lower() or "object" in str(exc).lower():
-            raise ValueError("the .npy file holds Python objects (pickled data), which are never loaded; "
-                             "save a numeric array with np.save.") from None
+            raise ValueError(
+                "the .npy file holds Python objects (pickled data), which are never loaded; "
+                "save a numeric array with np.save."
+            ) from None
         raise ValueError(f"the .npy file is malformed: {exc}.") from None
     except Exception as exc:  # truncated or not a .npy at all
         raise ValueError(f"the .npy file is malformed: {exc}.") from None
@@ -97,8 +100,7 @@ def _is_float(c: str) -> bool:
 def validate_matrix(arr: np.ndarray) -> np.ndarray:
     if arr.dtype == object:
         raise ValueError("the matrix holds Python objects; a numeric array is required.")
-    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-            or arr.dtype == bool):
+    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating) or arr.dtype == bool):
         raise ValueError(f"the matrix must be real numeric, got dtype {arr.dtype}.")
     if arr.ndim != 2:
         raise ValueError(f"the matrix must be 2-D, got {arr.ndim}-D with shape {arr.shape}.")

@@ -6,6 +6,7 @@ later (a plug-in, a test) shows up everywhere: the CLI flags, the sweep paramete
 Two entries may share an option name (``scale``); they then share its kind and range, and may
 differ in default.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,10 +20,10 @@ from .initializers import INITIALIZERS
 class OptionUse:
     """One option name and the entries that declare it."""
 
-    option: Option                  # the first declaration (label, kind, range)
+    option: Option  # the first declaration (label, kind, range)
     inits: tuple[str, ...]
     algorithms: tuple[str, ...]
-    defaults: dict                  # entry name -> its default (None = resolved)
+    defaults: dict  # entry name -> its default (None = resolved)
 
     @property
     def name(self) -> str:
@@ -56,8 +57,10 @@ def option_uses() -> dict[str, OptionUse]:
                 use = found.setdefault(opt.name, {"option": opt, "inits": [], "algorithms": [], "defaults": {}})
                 use[kind].append(entry.name)
                 use["defaults"][entry.name] = opt.default
-    return {name: OptionUse(u["option"], tuple(u["inits"]), tuple(u["algorithms"]), u["defaults"])
-            for name, u in found.items()}
+    return {
+        name: OptionUse(u["option"], tuple(u["inits"]), tuple(u["algorithms"]), u["defaults"])
+        for name, u in found.items()
+    }
 
 
 def options_for(algorithm: str, init) -> list[Option]:

@@ -24,6 +24,7 @@ a new kind of problem (matrix completion, sensing) is one class that provides th
 ``is_exactly_low_rank``, ``in_column_span(X)``, ``description``, ``summary()``
     Facts the theory checks read.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ class Problem:
 
     # ------------------------------------------------------------------ constructors
     @classmethod
-    def from_array(cls, A, rank: int | None = None, *, memory_budget: float | None = None) -> "Problem":
+    def from_array(cls, A, rank: int | None = None, *, memory_budget: float | None = None) -> Problem:
         """Wrap any finite 2-D real array; ``rank`` defaults to its numerical rank (at most 50)."""
         arr = np.asarray(A)
         if arr.ndim == 2:
@@ -226,9 +227,14 @@ class Problem:
 
     def summary(self) -> dict:
         return {
-            "m": self.A.shape[0], "n": self.A.shape[1], "rank": self.rank,
-            "sigma1": self.sigma1, "sigma_r": self.sigma_r, "kappa": self.kappa,
-            "exactly_low_rank": self.is_exactly_low_rank, "description": self.description,
+            "m": self.A.shape[0],
+            "n": self.A.shape[1],
+            "rank": self.rank,
+            "sigma1": self.sigma1,
+            "sigma_r": self.sigma_r,
+            "kappa": self.kappa,
+            "exactly_low_rank": self.is_exactly_low_rank,
+            "description": self.description,
         }
 
 
@@ -240,9 +246,19 @@ def make_spectrum(rank: int, kappa: float, kind: str = "geometric", sigma1: floa
     return np.linspace(sigma1, sigma1 / kappa, rank)
 
 
-def make_problem(m: int = 100, n: int = 100, rank: int = 5, kappa: float = 10.0,
-                 spectrum: str = "geometric", noise: float = 0.0, seed=0, *, sigma1: float = 1.0,
-                 singular_values=None, memory_budget: float | None = None) -> Problem:
+def make_problem(
+    m: int = 100,
+    n: int = 100,
+    rank: int = 5,
+    kappa: float = 10.0,
+    spectrum: str = "geometric",
+    noise: float = 0.0,
+    seed=0,
+    *,
+    sigma1: float = 1.0,
+    singular_values=None,
+    memory_budget: float | None = None,
+) -> Problem:
     """Synthetic ``A = U diag(σ) Vᵀ (+ N)`` with random orthonormal U (m×r), V (n×r).
 
     Parameters
@@ -284,7 +300,9 @@ def make_problem(m: int = 100, n: int = 100, rank: int = 5, kappa: float = 10.0,
     U, _ = np.linalg.qr(rng.standard_normal((m, rank)))
     V, _ = np.linalg.qr(rng.standard_normal((n, rank)))
     A = (U * s) @ V.T
-    desc = f"{m}x{n}, rank {rank}, kappa {s[0] / s[-1]:.4g}, {spectrum if singular_values is None else 'custom'} spectrum"
+    desc = (
+        f"{m}x{n}, rank {rank}, kappa {s[0] / s[-1]:.4g}, {spectrum if singular_values is None else 'custom'} spectrum"
+    )
     if noise > 0:
         N = rng.standard_normal((m, n))
         A += N * (noise * np.linalg.norm(s) / np.linalg.norm(N))

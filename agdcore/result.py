@@ -1,4 +1,5 @@
 """Results: the same shape for every algorithm (discrete or flow)."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class RunSettings:
     seed: int | None
     init_options: dict = field(default_factory=dict)
     algo_options: dict = field(default_factory=dict)
-    unit: str = "iteration"   # what the x-axis counts: "iteration" or (gradient flow) "time"
+    unit: str = "iteration"  # what the x-axis counts: "iteration" or (gradient flow) "time"
 
 
 class Progress(NamedTuple):
@@ -73,7 +73,7 @@ class Result:
     seconds : float
         Wall time of the iterations (excludes problem set-up and theory).
     bounds : dict
-        Theory report (see :func:`agdcore.bounds.theory_report`).
+        Theory report (see :func:`agdcore.report.theory_report`).
     """
 
     config: dict
@@ -147,23 +147,25 @@ class Result:
             live = [_num(self.live_bound[i]) for i in rec]
         bounds = dict(self.bounds)
         bounds["live_bound"] = live
-        return _clean({
-            "config": self.config,
-            "status": self.status,
-            "message": self.message,
-            "iterations": [int(i) for i in rec],
-            "t": [float(self.t[i]) for i in rec],
-            "error": [_num(self.error[i]) for i in rec],
-            "sv_x": self.sv_x.tolist(),
-            "sv_y": self.sv_y.tolist(),
-            "balance": self.balance.tolist(),
-            "floor": self.floor,
-            "final_error": self.final_error,
-            "iterations_to_tol": self.iterations_to_tol,
-            "n_iter": self.n_iter,
-            "bounds": bounds,
-            "seconds": self.seconds,
-        })
+        return _clean(
+            {
+                "config": self.config,
+                "status": self.status,
+                "message": self.message,
+                "iterations": [int(i) for i in rec],
+                "t": [float(self.t[i]) for i in rec],
+                "error": [_num(self.error[i]) for i in rec],
+                "sv_x": self.sv_x.tolist(),
+                "sv_y": self.sv_y.tolist(),
+                "balance": self.balance.tolist(),
+                "floor": self.floor,
+                "final_error": self.final_error,
+                "iterations_to_tol": self.iterations_to_tol,
+                "n_iter": self.n_iter,
+                "bounds": bounds,
+                "seconds": self.seconds,
+            }
+        )
 
     def to_json(self, **kw) -> str:
         return json.dumps(self.to_dict(), **kw)

@@ -4,6 +4,7 @@ The discrete rules run in :func:`agdcore._loop.run_batch`, the gradient flow in
 :func:`agdcore.flow.solve_flow_spec`; both build their :class:`Result` with
 :func:`agdcore._spec.assemble`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,16 +15,31 @@ import numpy as np
 from ._loop import initial_state, run_batch
 from ._spec import RunSpec, assemble, make_spec, run_message
 from ._validation import check_int
-from .bounds import theory_report
 from .flow import solve_flow_spec
 from .initializers import resolve_init
 from .problem import Problem
+from .report import theory_report
 from .result import Result
 
-def solve(problem: Problem, algorithm: str = "agd", init="ward-kolda", width: int = 10, step=None,
-          max_iter: int = 10_000, tol: float = 1e-10, seed=1, *, callback=None,
-          callback_interval: float = 0.1, n_records: int = 100, exact_every: int = 1,
-          memory_budget=None, theory: bool = True, **options) -> Result:
+
+def solve(
+    problem: Problem,
+    algorithm: str = "agd",
+    init="ward-kolda",
+    width: int = 10,
+    step=None,
+    max_iter: int = 10_000,
+    tol: float = 1e-10,
+    seed=1,
+    *,
+    callback=None,
+    callback_interval: float = 0.1,
+    n_records: int = 100,
+    exact_every: int = 1,
+    memory_budget=None,
+    theory: bool = True,
+    **options,
+) -> Result:
     """Run one algorithm from one initialization on ``problem``.
 
     Parameters
@@ -69,29 +85,69 @@ def solve(problem: Problem, algorithm: str = "agd", init="ward-kolda", width: in
     X0, Y0, _ = resolve_init(init, problem, spec.width, spec.step, rng, spec.init_options)
     cfg = spec.config(seed if not isinstance(seed, np.random.Generator) else None)
     if spec.unit == "time":
-        result = solve_flow_spec(spec, X0, Y0, cfg, callback=callback, callback_interval=callback_interval,
-                                 n_records=n_records)
+        result = solve_flow_spec(
+            spec, X0, Y0, cfg, callback=callback, callback_interval=callback_interval, n_records=n_records
+        )
     else:
         states = {k: v[None] for k, v in initial_state(spec, rng).items()}
         live_rank = _live_rank(spec, X0)
         floor = problem.floor(spec.width)
 
         def snapshot(err, rec, sx, sy, bal, live, t):
-            return assemble(spec, cfg, "stopped", "running", err.copy(), list(rec), list(sx), list(sy),
-                             list(bal), None if live is None else live[: t + 1].copy(), floor, X0, Y0, 0.0)
+            return assemble(
+                spec,
+                cfg,
+                "stopped",
+                "running",
+                err.copy(),
+                list(rec),
+                list(sx),
+                list(sy),
+                list(bal),
+                None if live is None else live[: t + 1].copy(),
+                floor,
+                X0,
+                Y0,
+                0.0,
+            )
 
         start = time.perf_counter()
-        out = run_batch(spec, X0[None], Y0[None], states, record=True, live_rank=live_rank, callback=callback,
-                        callback_interval=callback_interval, exact_every=exact_every, n_records=n_records,
-                        snapshot=snapshot)
+        out = run_batch(
+            spec,
+            X0[None],
+            Y0[None],
+            states,
+            record=True,
+            live_rank=live_rank,
+            callback=callback,
+            callback_interval=callback_interval,
+            exact_every=exact_every,
+            n_records=n_records,
+            snapshot=snapshot,
+        )
         seconds = time.perf_counter() - start
         k = int(out.stop[0])
         st = str(out.status[0])
         err = out.errors[0, : k + 1]
         live = None if out.live is None else out.live[: k + 1]
         msg = run_message(st, spec, err, k, floor)
-        result = assemble(spec, cfg, st, msg, err, out.rec_index, out.sv_x, out.sv_y, out.balance, live,
-                           floor, out.X[0], out.Y[0], seconds, diverged_at=k if st == "diverged" else None)
+        result = assemble(
+            spec,
+            cfg,
+            st,
+            msg,
+            err,
+            out.rec_index,
+            out.sv_x,
+            out.sv_y,
+            out.balance,
+            live,
+            floor,
+            out.X[0],
+            out.Y[0],
+            seconds,
+            diverged_at=k if st == "diverged" else None,
+        )
     if theory:
         result = dataclasses.replace(result, bounds=theory_report(problem, result, X0, Y0))
     return result
@@ -103,4 +159,3 @@ def _live_rank(spec: RunSpec, X0) -> int | None:
     if spec.algorithm != "agd" or spec.width < p.rank or not p.is_exactly_low_rank:
         return None
     return p.rank if p.in_column_span(X0) else None
-

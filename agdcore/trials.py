@@ -1,4 +1,5 @@
 """Many independent initializations on one problem, run as stacked arrays in chunks."""
+
 from __future__ import annotations
 
 import time
@@ -6,11 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._loop import initial_state, run_batch
+from ._spec import make_spec
 from ._validation import check_int, check_memory
 from .initializers import resolve_init
 from .problem import Problem
-from ._loop import initial_state, run_batch
-from ._spec import make_spec
 from .solver import solve
 
 
@@ -25,7 +26,7 @@ def iteration_quartiles(its, method: str = "linear") -> np.ndarray:
     its = np.where(np.isfinite(its), its, np.inf)
     with np.errstate(invalid="ignore"):
         q = np.quantile(its, [0.25, 0.5, 0.75], method=method)
-    return np.nan_to_num(q, nan=np.inf, posinf=np.inf)   # ∞ − ∞ inside an interpolation is "never"
+    return np.nan_to_num(q, nan=np.inf, posinf=np.inf)  # ∞ − ∞ inside an interpolation is "never"
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,7 +54,7 @@ class TrialsResult:
             ok = np.nonzero(np.isfinite(E[k]))[0]
             if ok.size:
                 last = ok[-1]
-                E[k, last + 1:] = E[k, last] if self.status[k] != "diverged" else np.inf
+                E[k, last + 1 :] = E[k, last] if self.status[k] != "diverged" else np.inf
         return E
 
     def quantiles(self, qs=(0.25, 0.5, 0.75)) -> np.ndarray:
@@ -70,16 +71,35 @@ class TrialsResult:
         return iteration_quartiles(self.iterations_to_tol, method="lower")
 
     def to_records(self) -> list[dict]:
-        return [{"seed": int(s), "iterations_to_tol": (None if not np.isfinite(k) else float(k)),
-                 "final_error": float(e), "status": str(st), "seconds": float(sec)}
-                for s, k, e, st, sec in zip(self.seeds, self.iterations_to_tol, self.final_error,
-                                            self.status, self.seconds)]
+        return [
+            {
+                "seed": int(s),
+                "iterations_to_tol": (None if not np.isfinite(k) else float(k)),
+                "final_error": float(e),
+                "status": str(st),
+                "seconds": float(sec),
+            }
+            for s, k, e, st, sec in zip(self.seeds, self.iterations_to_tol, self.final_error, self.status, self.seconds)
+        ]
 
 
-def solve_trials(problem: Problem, seeds=range(10), algorithm: str = "agd", init="ward-kolda",
-                 width: int = 10, step=None, max_iter: int = 10_000, tol: float = 1e-10, *,
-                 chunk: int = 16, exact_every: int = 10, callback=None, should_stop=None,
-                 memory_budget=None, **options) -> TrialsResult:
+def solve_trials(
+    problem: Problem,
+    seeds=range(10),
+    algorithm: str = "agd",
+    init="ward-kolda",
+    width: int = 10,
+    step=None,
+    max_iter: int = 10_000,
+    tol: float = 1e-10,
+    *,
+    chunk: int = 16,
+    exact_every: int = 10,
+    callback=None,
+    should_stop=None,
+    memory_budget=None,
+    **options,
+) -> TrialsResult:
     """Run one configuration from many seeds; trial k uses ``seed = seeds[k]`` exactly as :func:`solve`.
 
     Trials are stacked on a leading axis and iterated together in chunks of ``chunk`` (finished
@@ -94,8 +114,11 @@ def solve_trials(problem: Problem, seeds=range(10), algorithm: str = "agd", init
     chunk = check_int(chunk, "chunk", 1, 4096)
     spec = make_spec(problem, algorithm, init, width, step, max_iter, tol, options, memory_budget)
     m, n = problem.shape
-    check_memory(8.0 * (seeds.size * (max_iter + 1) + chunk * (m + n) * spec.width * 12),
-                 f"{seeds.size} trials x {max_iter} iterations", memory_budget)
+    check_memory(
+        8.0 * (seeds.size * (max_iter + 1) + chunk * (m + n) * spec.width * 12),
+        f"{seeds.size} trials x {max_iter} iterations",
+        memory_budget,
+    )
     cfg = spec.config(None)
     cfg["trials"] = int(seeds.size)
     floor = problem.floor(spec.width)
@@ -146,8 +169,19 @@ def _flow_trials(problem, seeds, spec, cfg, floor, callback, options, memory_bud
     grid = None
     rows, status, seconds, its = [], [], [], []
     for i, s in enumerate(seeds):
-        r = solve(problem, "flow", spec.init, spec.width, spec.step, spec.max_iter, spec.tol, int(s),
-                  theory=False, memory_budget=memory_budget, **options)
+        r = solve(
+            problem,
+            "flow",
+            spec.init,
+            spec.width,
+            spec.step,
+            spec.max_iter,
+            spec.tol,
+            int(s),
+            theory=False,
+            memory_budget=memory_budget,
+            **options,
+        )
         if grid is None:
             horizon = max(spec.max_iter * spec.step, 1e-12)
             grid = np.unique(np.concatenate([[0.0], np.geomspace(horizon * 1e-4, horizon, 300)]))

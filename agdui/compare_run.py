@@ -1,12 +1,14 @@
 """Compare: the configuration specs, presets, the trials runs (cached, with progress/Stop) and the table."""
+
 from __future__ import annotations
 
 import math
 import threading
 
-import agdcore as agd
 import numpy as np
 import pandas as pd
+
+import agdcore as agd
 
 from . import live
 from . import settings as S
@@ -35,6 +37,7 @@ def init_param_help() -> str:
         parts.append(f"{e.short or e.name}: " + (f"{o.name} ({o.default_text()})" if o else "unused"))
     return " · ".join(parts) + ". Empty = the default."
 
+
 RUN_PARAMS = [
     Param("trials", 10, "int", 1, 100, label="Trials K per configuration", help="seeds 0 … K−1, the same for all"),
     Param("max_iter", 10_000, "int", 1, 1_000_000, label="Max iterations"),
@@ -42,8 +45,14 @@ RUN_PARAMS = [
     Param("n_configs", 2, "int", 2, MAX_CONFIGS, label="Number of configurations"),
     Param("log_x", False, "bool", label="Log iteration axis"),
 ]
-_DEFAULTS = [("agd", "ward-kolda", None), ("agd", "gaussian", 0.1), ("gd", "ward-kolda", None),
-             ("scaledgd", "spectral", 0.1), ("precgd", "gaussian", 1e-3), ("gd", "gaussian", 1e-3)]
+_DEFAULTS = [
+    ("agd", "ward-kolda", None),
+    ("agd", "gaussian", 0.1),
+    ("gd", "ward-kolda", None),
+    ("scaledgd", "spectral", 0.1),
+    ("precgd", "gaussian", 1e-3),
+    ("gd", "gaussian", 1e-3),
+]
 
 
 def config_params(j: int) -> list[Param]:
@@ -54,8 +63,7 @@ def config_params(j: int) -> list[Param]:
         Param(f"c{j}_init", init, "choice", choices=tuple(agd.INITIALIZERS), label="Initialization"),
         Param(f"c{j}_width", 10, "int", 1, 500, label="Width d"),
         Param(f"c{j}_step", None, "optfloat", 1e-12, 1e6, label="Step η (empty = default)", fmt="%.5g"),
-        Param(f"c{j}_param", par, "optfloat", 0.0, 1e4, label="Init parameter", fmt="%.4g",
-              help=init_param_help()),
+        Param(f"c{j}_param", par, "optfloat", 0.0, 1e4, label="Init parameter", fmt="%.4g", help=init_param_help()),
     ]
 
 
@@ -77,23 +85,77 @@ def __getattr__(name: str):
         return {i: e.options[0].name for i, e in agd.INITIALIZERS.items() if e.options}
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 PRESETS = {
     "Ward–Kolda vs Gaussian (paper)": dict(
-        m=100, n=100, rank=5, kappa=10.0, spectrum="linear", noise=0.0, sigma1=10.0,
-        problem_seed=0, trials=10, max_iter=60_000, tol=1e-10, n_configs=2, log_x=True,
-        c1_algorithm="agd", c1_init="ward-kolda", c1_width=10, c1_step=0.05625, c1_param=8.0,
-        c2_algorithm="agd", c2_init="gaussian", c2_width=10, c2_step=0.05625, c2_param=1e-3),
+        m=100,
+        n=100,
+        rank=5,
+        kappa=10.0,
+        spectrum="linear",
+        noise=0.0,
+        sigma1=10.0,
+        problem_seed=0,
+        trials=10,
+        max_iter=60_000,
+        tol=1e-10,
+        n_configs=2,
+        log_x=True,
+        c1_algorithm="agd",
+        c1_init="ward-kolda",
+        c1_width=10,
+        c1_step=0.05625,
+        c1_param=8.0,
+        c2_algorithm="agd",
+        c2_init="gaussian",
+        c2_width=10,
+        c2_step=0.05625,
+        c2_param=1e-3,
+    ),
     "AGD vs GD (same init)": dict(
-        n_configs=2, c1_algorithm="agd", c1_init="ward-kolda", c1_step=None, c1_param=None,
-        c2_algorithm="gd", c2_init="ward-kolda", c2_step=None, c2_param=None, c2_width=10, c1_width=10),
+        n_configs=2,
+        c1_algorithm="agd",
+        c1_init="ward-kolda",
+        c1_step=None,
+        c1_param=None,
+        c2_algorithm="gd",
+        c2_init="ward-kolda",
+        c2_step=None,
+        c2_param=None,
+        c2_width=10,
+        c1_width=10,
+    ),
     "Peers (AGD, GD, ScaledGD, PrecGD)": dict(
-        n_configs=4, c1_algorithm="agd", c1_init="ward-kolda", c1_step=None, c1_param=None, c1_width=10,
-        c2_algorithm="gd", c2_init="gaussian", c2_step=None, c2_param=1e-3, c2_width=10,
-        c3_algorithm="scaledgd", c3_init="spectral", c3_step=None, c3_param=0.1, c3_width=10,
-        c4_algorithm="precgd", c4_init="gaussian", c4_step=None, c4_param=1e-3, c4_width=10),
+        n_configs=4,
+        c1_algorithm="agd",
+        c1_init="ward-kolda",
+        c1_step=None,
+        c1_param=None,
+        c1_width=10,
+        c2_algorithm="gd",
+        c2_init="gaussian",
+        c2_step=None,
+        c2_param=1e-3,
+        c2_width=10,
+        c3_algorithm="scaledgd",
+        c3_init="spectral",
+        c3_step=None,
+        c3_param=0.1,
+        c3_width=10,
+        c4_algorithm="precgd",
+        c4_init="gaussian",
+        c4_step=None,
+        c4_param=1e-3,
+        c4_width=10,
+    ),
     "Width d = r, 2r, 4r (AGD, Ward–Kolda)": dict(
-        n_configs=3, **{f"c{j}_{k}": v for j, w in ((1, 5), (2, 10), (3, 20)) for k, v in
-                        (("algorithm", "agd"), ("init", "ward-kolda"), ("width", w), ("step", None), ("param", None))}),
+        n_configs=3,
+        **{
+            f"c{j}_{k}": v
+            for j, w in ((1, 5), (2, 10), (3, 20))
+            for k, v in (("algorithm", "agd"), ("init", "ward-kolda"), ("width", w), ("step", None), ("param", None))
+        },
+    ),
 }
 
 
@@ -123,8 +185,14 @@ def label(c: dict) -> str:
 
 def trial_kwargs(c: dict, values: dict) -> dict:
     """Keyword arguments of :func:`agdcore.solve_trials` for one configuration."""
-    kw = {"algorithm": c["algorithm"], "init": c["init"], "width": int(c["width"]), "step": c["step"],
-          "max_iter": int(values["max_iter"]), "tol": float(values["tol"])}
+    kw = {
+        "algorithm": c["algorithm"],
+        "init": c["init"],
+        "width": int(c["width"]),
+        "step": c["step"],
+        "max_iter": int(values["max_iter"]),
+        "tol": float(values["tol"]),
+    }
     opt = init_param(c["init"])
     if opt is not None and c.get("param") is not None:
         kw[opt.name] = int(c["param"]) if opt.kind == "int" else float(c["param"])
@@ -147,8 +215,9 @@ def run_trials(lv: live.LiveRun, problem, kw: dict, K: int, prefix: str, done_be
 
     def work():
         try:
-            out["value"] = agd.solve_trials(problem, seeds=range(K), chunk=min(K, 16), callback=cb,
-                                            should_stop=stop.is_set, **kw)
+            out["value"] = agd.solve_trials(
+                problem, seeds=range(K), chunk=min(K, 16), callback=cb, should_stop=stop.is_set, **kw
+            )
         except Exception as exc:  # handed to the script thread
             out["error"] = exc
 
@@ -179,11 +248,17 @@ def summary_table(runs: list[tuple[str, object]], max_iter: int) -> pd.DataFrame
         reached = int(np.isfinite(tr.iterations_to_tol).sum())
         if j == 0:
             base = med
-        rows.append({"configuration": lab, "reached tol": f"{reached}/{its.size}",
-                     "median iterations": _its(med, max_iter), "interquartile range": f"{_its(q1, max_iter)} – {_its(q3, max_iter)}",
-                     "iterations ÷ #1": _ratio(med, base, max_iter),
-                     "median seconds / trial": f"{np.median(tr.seconds):.3g}",
-                     "diverged": int(np.sum(tr.status == "diverged"))})
+        rows.append(
+            {
+                "configuration": lab,
+                "reached tol": f"{reached}/{its.size}",
+                "median iterations": _its(med, max_iter),
+                "interquartile range": f"{_its(q1, max_iter)} – {_its(q3, max_iter)}",
+                "iterations ÷ #1": _ratio(med, base, max_iter),
+                "median seconds / trial": f"{np.median(tr.seconds):.3g}",
+                "diverged": int(np.sum(tr.status == "diverged")),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -1,8 +1,10 @@
 """Screen pieces of the Compare page: sidebar (presets, counts, view), the settings form, results."""
+
 from __future__ import annotations
 
-import agdcore as agd
 import streamlit as st
+
+import agdcore as agd
 from agdcore import plots
 
 from . import compare_run as R
@@ -36,11 +38,19 @@ def sidebar() -> None:
     sb = st.sidebar
     sb.header("Presets")
     for name in R.PRESETS:
-        sb.button(name, key=f"{PREFIX}_preset_{abs(hash(name)) % 10**8}", on_click=apply_preset, args=(name,),
-                  width="stretch", icon=":material/bolt:")
-    sb.caption("The first preset is the paper's headline comparison (same step η = 9/(4Cνσ₁), d = 10; "
-               "σ(A) = 10, 7.75, 5.5, 3.25, 1 as in theory.md §10). Expect about 300 against tens of "
-               "thousands of iterations; it takes ~10 s.")
+        sb.button(
+            name,
+            key=f"{PREFIX}_preset_{abs(hash(name)) % 10**8}",
+            on_click=apply_preset,
+            args=(name,),
+            width="stretch",
+            icon=":material/bolt:",
+        )
+    sb.caption(
+        "The first preset is the paper's headline comparison (same step η = 9/(4Cνσ₁), d = 10; "
+        "σ(A) = 10, 7.75, 5.5, 3.25, 1 as in theory.md §10). Expect about 300 against tens of "
+        "thousands of iterations; it takes ~10 s."
+    )
     sb.header("Layout")
     widget(P["n_configs"], PREFIX, sb)
     widget(P["log_x"], PREFIX, sb)
@@ -49,9 +59,11 @@ def sidebar() -> None:
 def settings_form() -> None:
     """The matrix, the trials and the configurations, applied together by "Run comparison"."""
     with st.form(f"{PREFIX}_form"):
-        summary = (f"Matrix {_v('m')}×{_v('n')}, r = {_v('rank')}, κ = {_v('kappa'):g}, {_v('spectrum')}, "
-                   f"noise {_v('noise'):g}, σ₁ = {_v('sigma1'):g} · K = {_v('trials')} trials · "
-                   f"max {_v('max_iter'):,} iterations · tol {_v('tol'):.0e}")
+        summary = (
+            f"Matrix {_v('m')}×{_v('n')}, r = {_v('rank')}, κ = {_v('kappa'):g}, {_v('spectrum')}, "
+            f"noise {_v('noise'):g}, σ₁ = {_v('sigma1'):g} · K = {_v('trials')} trials · "
+            f"max {_v('max_iter'):,} iterations · tol {_v('tol'):.0e}"
+        )
         with st.expander(summary, icon=":material/tune:"):
             cols = st.columns(4)
             for i, name in enumerate(["m", "n", "rank", "kappa", "spectrum", "noise", "sigma1", "problem_seed"]):
@@ -74,9 +86,15 @@ def _config_box(col, j: int) -> None:
     widget(P[f"c{j}_init"], PREFIX, box, format_func=lambda i: agd.INITIALIZERS[i].label)
     c1, c2 = box.columns([2, 3])
     widget(P[f"c{j}_width"], PREFIX, c1)
-    widget(P[f"c{j}_step"], PREFIX, c2, label="Step η", placeholder="default",
-           help="Empty = the default step of the algorithm/init (Ward–Kolda: 9/(4Cνσ₁); preconditioned: 0.5; "
-                "otherwise 0.5/σ₁)")
+    widget(
+        P[f"c{j}_step"],
+        PREFIX,
+        c2,
+        label="Step η",
+        placeholder="default",
+        help="Empty = the default step of the algorithm/init (Ward–Kolda: 9/(4Cνσ₁); preconditioned: 0.5; "
+        "otherwise 0.5/σ₁)",
+    )
     init = _v(f"c{j}_init")
     par = R.INIT_PARAM.get(init)
     default = agd.INITIALIZERS[init].defaults.get(par) if par else None
@@ -92,15 +110,24 @@ def results(runs, values: dict, missing: list[str], chart_slot=None) -> None:
         if chart_slot is not None:
             chart_slot.empty()
         return
-    style.show_chart(plots.trials_figure(runs, log_x=bool(values["log_x"]), tol=float(values["tol"])),
-                     f"{PREFIX}__chart_trials", chart_slot)
-    st.caption("Solid: median of e_t over the K trials (same seeds for every configuration); band: 25–75 % of "
-               "trials. A trial that stopped keeps its last value.")
+    style.show_chart(
+        plots.trials_figure(runs, log_x=bool(values["log_x"]), tol=float(values["tol"])),
+        f"{PREFIX}__chart_trials",
+        chart_slot,
+    )
+    st.caption(
+        "Solid: median of e_t over the K trials (same seeds for every configuration); band: 25–75 % of "
+        "trials. A trial that stopped keeps its last value."
+    )
     text = R.headline(runs, int(values["max_iter"]))
     if text:
         st.markdown(f"**{style.md_escape(text)}**")
-    st.dataframe(R.summary_table(runs, int(values["max_iter"])), hide_index=True, width="stretch",
-                 column_config={"configuration": st.column_config.TextColumn(width="large")})
+    st.dataframe(
+        R.summary_table(runs, int(values["max_iter"])),
+        hide_index=True,
+        width="stretch",
+        column_config={"configuration": st.column_config.TextColumn(width="large")},
+    )
     style.show_chart(plots.iterations_figure(runs), f"{PREFIX}__chart_iters")
     _downloads(runs, values)
 
@@ -109,15 +136,38 @@ def _downloads(runs, values: dict) -> None:
     import json
 
     c1, c2 = st.columns(2)
-    c1.download_button("Median and quartile curves (CSV)", data=lambda: export.trials_csv(runs),
-                       file_name="agd_compare.csv", mime="text/csv", on_click="ignore",
-                       icon=":material/download:", width="stretch", key=f"{PREFIX}_dl_csv")
-    payload = lambda: json.dumps({"settings": {k: values[k] for k in values},  # noqa: E731
-                                  "configurations": [{"label": lab, "config": tr.config, "trials": tr.to_records()}
-                                                     for lab, tr in runs]}, indent=1, default=str)
-    c2.download_button("Per-trial results (JSON)", data=payload, file_name="agd_compare.json",
-                       mime="application/json", on_click="ignore", icon=":material/download:",
-                       width="stretch", key=f"{PREFIX}_dl_json")
+    c1.download_button(
+        "Median and quartile curves (CSV)",
+        data=lambda: export.trials_csv(runs),
+        file_name="agd_compare.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        key=f"{PREFIX}_dl_csv",
+    )
+    payload = lambda: json.dumps(
+        {
+            "settings": {k: values[k] for k in values},  # noqa: E731
+            "configurations": [{"label": lab, "config": tr.config, "trials": tr.to_records()} for lab, tr in runs],
+        },
+        indent=1,
+        default=str,
+    )
+    c2.download_button(
+        "Per-trial results (JSON)",
+        data=payload,
+        file_name="agd_compare.json",
+        mime="application/json",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        key=f"{PREFIX}_dl_json",
+    )
     with st.expander("Python snippet: reproduce this comparison with agdcore", icon=":material/code:"):
-        st.code(export.compare_snippet(values, R.configs(values), int(values["trials"]), int(values["max_iter"]),
-                                       float(values["tol"])), language="python")
+        st.code(
+            export.compare_snippet(
+                values, R.configs(values), int(values["trials"]), int(values["max_iter"]), float(values["tol"])
+            ),
+            language="python",
+        )

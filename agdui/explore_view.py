@@ -1,9 +1,10 @@
 """Pieces of the Explore page: the sidebar settings, the result panels, the theory check, the scrubber."""
+
 from __future__ import annotations
 
+import streamlit as st
 
 import agdcore as agd
-import streamlit as st
 from agdcore import plots
 
 from . import export, style
@@ -42,8 +43,14 @@ def sidebar(upload) -> None:
     sb = st.sidebar
     P = _params_by_name()
     sb.header("Settings")
-    widget(P["source"], PREFIX, sb, radio=True, horizontal=True, format_func=lambda s: {"synthetic": "Synthetic",
-                                                                            "upload": "Upload"}[s])
+    widget(
+        P["source"],
+        PREFIX,
+        sb,
+        radio=True,
+        horizontal=True,
+        format_func=lambda s: {"synthetic": "Synthetic", "upload": "Upload"}[s],
+    )
     if _v("source") == "upload":
         _upload_box(sb, upload)
     widget(P["algorithm"], PREFIX, sb, format_func=lambda a: f"{agd.ALGORITHMS[a].label} ({a})")
@@ -84,7 +91,7 @@ def _option_field(p, opt, upload) -> None:
     """The widget of one option of the selected init/algorithm; empty shows the entry's own default."""
     if p.kind != "optfloat":
         widget(p, PREFIX)
-    elif opt.default is not None:   # shared name, this entry's own default (scale: 1e-3 or 1)
+    elif opt.default is not None:  # shared name, this entry's own default (scale: 1e-3 or 1)
         widget(p, PREFIX, label=f"{opt.label} (empty = {opt.default:g})", placeholder=f"{opt.default:g}")
     else:
         widget(p, PREFIX, placeholder=_resolved_text(opt, upload))
@@ -93,8 +100,12 @@ def _option_field(p, opt, upload) -> None:
 def _resolved_text(opt, upload) -> str:
     """``Cν/9 = 0.444``: the resolved default at the current values (σ₁ of the last built A)."""
     entry = agd.INITIALIZERS.get(_v("init"))
-    names = [o.name for o in (entry.options if entry is not None and opt in entry.options else
-                              agd.ALGORITHMS[_v("algorithm")].options)]
+    names = [
+        o.name
+        for o in (
+            entry.options if entry is not None and opt in entry.options else agd.ALGORITHMS[_v("algorithm")].options
+        )
+    ]
     values = {n: _v(n) for n in names if n != opt.name}
     sigma1 = st.session_state.get(f"{PREFIX}__sigma1") or _v("sigma1")
     try:
@@ -119,15 +130,22 @@ def _step_hint(upload) -> str:
 
 
 def _upload_box(sb, upload) -> None:
-    sb.file_uploader("Your matrix (.npy or .csv, ≤ 50 MB)", type=None, key=f"{PREFIX}_uploader",
-                     on_change=stash_upload, args=(PREFIX,),
-                     help="A 2-D numeric array: np.save(...) or comma-separated numbers. Never unpickled.")
+    sb.file_uploader(
+        "Your matrix (.npy or .csv, ≤ 50 MB)",
+        type=None,
+        key=f"{PREFIX}_uploader",
+        on_change=stash_upload,
+        args=(PREFIX,),
+        help="A 2-D numeric array: np.save(...) or comma-separated numbers. Never unpickled.",
+    )
     err = st.session_state.get(f"{PREFIX}__upload_error")
     if err:
         sb.error(f"Upload refused: {err} The previous matrix is kept.", icon=":material/error:")
     if upload is not None:
-        sb.caption(f"Using **{style.md_escape(upload.name)}**: {upload.shape[0]}×{upload.shape[1]}, "
-                   f"content hash `{upload.digest}`")
+        sb.caption(
+            f"Using **{style.md_escape(upload.name)}**: {upload.shape[0]}×{upload.shape[1]}, "
+            f"content hash `{upload.digest}`"
+        )
     else:
         sb.info("No matrix uploaded yet: the synthetic matrix is used.")
 
@@ -136,12 +154,20 @@ def _upload_box(sb, upload) -> None:
 def draw_main(result, slots: dict, live: bool = False, n: int = 0) -> None:
     """Loss curve and the singular values of Y and X into their placeholders."""
     sfx = f"_live{n}" if live else ""
-    style.show_chart(plots.loss_figure(result, max_points=500 if live else plots.MAX_POINTS),
-                     f"{PREFIX}__chart_loss{sfx}", slots["loss"], width_hint=940 if live else None)
+    style.show_chart(
+        plots.loss_figure(result, max_points=500 if live else plots.MAX_POINTS),
+        f"{PREFIX}__chart_loss{sfx}",
+        slots["loss"],
+        width_hint=940 if live else None,
+    )
     if len(result.record_index) and (not live or n % 3 == 0):  # live: singular values on every third redraw
         for f in ("Y", "X"):
-            style.show_chart(plots.singular_values_figure(result, f), f"{PREFIX}__chart_sv{f.lower()}{sfx}",
-                             slots[f"sv{f.lower()}"], width_hint=460 if live else None)
+            style.show_chart(
+                plots.singular_values_figure(result, f),
+                f"{PREFIX}__chart_sv{f.lower()}{sfx}",
+                slots[f"sv{f.lower()}"],
+                width_hint=460 if live else None,
+            )
 
 
 def metrics(result, problem) -> None:
@@ -150,18 +176,26 @@ def metrics(result, problem) -> None:
     k = result.iterations_to_tol
     unit = "time" if result.is_flow else "iterations"
     cols = st.columns(5)
-    cols[0].metric(f"{unit.capitalize()} to tol", "not reached" if k is None else
-                   (f"{result.t[k]:.4g}" if result.is_flow else f"{k:,}"))
+    cols[0].metric(
+        f"{unit.capitalize()} to tol",
+        "not reached" if k is None else (f"{result.t[k]:.4g}" if result.is_flow else f"{k:,}"),
+    )
     cols[1].metric("Final e_t", f"{result.final_error:.3e}")
     obs = result.observed_rate()
     per = "per unit of time" if result.is_flow else "per iteration, e_{t+1}/e_t"
-    cols[2].metric("Observed rate", "—" if obs is None else f"{obs:.5f}",
-                   help=f"factor on e_t {per}: log-linear fit of e_t − floor on the window [1e-10, 1e-3]")
+    cols[2].metric(
+        "Observed rate",
+        "—" if obs is None else f"{obs:.5f}",
+        help=f"factor on e_t {per}: log-linear fit of e_t − floor on the window [1e-10, 1e-3]",
+    )
     pred, src = _predicted_rate(b)
     cols[3].metric("Predicted rate", "—" if pred is None else f"{pred:.5f}", help=f"from the {src}")
     sec = result.seconds
-    cols[4].metric("Wall time", f"{sec * 1000:.0f} ms" if sec < 0.1 else f"{sec:.2f} s",
-                   help=f"{result.n_iter:,} {unit}, solver loop only")
+    cols[4].metric(
+        "Wall time",
+        f"{sec * 1000:.0f} ms" if sec < 0.1 else f"{sec:.2f} s",
+        help=f"{result.n_iter:,} {unit}, solver loop only",
+    )
 
 
 def _predicted_rate(b: dict):
@@ -175,11 +209,15 @@ def overlay_caption(result) -> None:
     """One line under the loss chart on what the overlays are and which ones look flat."""
     curves = plots.bound_curves(result)
     flat = [c["name"].split(" (")[0] for c in curves if "flat here" in c["note"]]
-    text = ("Dashed/dotted lines are bounds and predictions; the legend gives each one's source "
-            "(paper / derived / exact) and hovering shows its formula.")
+    text = (
+        "Dashed/dotted lines are bounds and predictions; the legend gives each one's source "
+        "(paper / derived / exact) and hovering shows its formula."
+    )
     if flat:
-        text += (f" The {' and the '.join(flat)} {'is' if len(flat) == 1 else 'are'} honest but very "
-                 "pessimistic at this step size, so on this range they look flat (see T(ε) below).")
+        text += (
+            f" The {' and the '.join(flat)} {'is' if len(flat) == 1 else 'are'} honest but very "
+            "pessimistic at this step size, so on this range they look flat (see T(ε) below)."
+        )
     if result.live_bound is None and not result.is_flow:
         text += " The live bound applies only to AGD on an exactly rank-r A with X₀ in col(A), d ≥ r."
     st.caption(text)
@@ -210,7 +248,7 @@ def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> 
         st.info("No recorded iterates.")
         return
     word = "time" if result.is_flow else "iteration"
-    if n == 1:   # e.g. a spectral start already at tol: one iterate, nothing to scrub (a 0..0 slider is invalid)
+    if n == 1:  # e.g. a spectral start already at tol: one iterate, nothing to scrub (a 0..0 slider is invalid)
         st.caption(f"Only one recorded iterate ({word} t = {float(result.t[int(result.record_index[0])]):,.6g}).")
         style.show_chart(plots.spectrum_figure(result, 0, sigma_a), f"{PREFIX}__chart_spectrum")
         return
@@ -226,10 +264,22 @@ def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> 
             st.rerun()
         st.session_state[key] += 1
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    k = c1.slider(f"Recorded iterate ({n} recorded, log-spaced)", 0, n - 1, key=key, format="%d",
-                  help=f"{word} t is shown in the chart title")
-    c2.button("Pause" if playing else "Play", key=f"{PREFIX}_play", on_click=_toggle_play, args=(play_key, key, n),
-              icon=":material/pause:" if playing else ":material/play_arrow:", width="stretch")
+    k = c1.slider(
+        f"Recorded iterate ({n} recorded, log-spaced)",
+        0,
+        n - 1,
+        key=key,
+        format="%d",
+        help=f"{word} t is shown in the chart title",
+    )
+    c2.button(
+        "Pause" if playing else "Play",
+        key=f"{PREFIX}_play",
+        on_click=_toggle_play,
+        args=(play_key, key, n),
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        width="stretch",
+    )
     t_val = float(result.t[int(result.record_index[k])])
     st.caption(f"{word} t = {t_val:,.6g} (recorded iterate {k + 1} of {n})")
     style.show_chart(plots.spectrum_figure(result, k, sigma_a), f"{PREFIX}__chart_spectrum")
@@ -239,11 +289,25 @@ def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> 
 def downloads(result, values: dict, upload) -> None:
     """CSV of the curves, JSON of the run (the CLI's schema), and the reproducing Python snippet."""
     c1, c2 = st.columns(2)
-    c1.download_button("Curves (CSV)", data=lambda: export.curves_csv(result), file_name="agd_curves.csv",
-                       mime="text/csv", on_click="ignore", icon=":material/download:", width="stretch",
-                       key=f"{PREFIX}_dl_csv")
-    c2.download_button("Run (JSON, CLI schema)", data=lambda: result.to_json(indent=1), file_name="agd_run.json",
-                       mime="application/json", on_click="ignore", icon=":material/download:", width="stretch",
-                       key=f"{PREFIX}_dl_json")
+    c1.download_button(
+        "Curves (CSV)",
+        data=lambda: export.curves_csv(result),
+        file_name="agd_curves.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        key=f"{PREFIX}_dl_csv",
+    )
+    c2.download_button(
+        "Run (JSON, CLI schema)",
+        data=lambda: result.to_json(indent=1),
+        file_name="agd_run.json",
+        mime="application/json",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        key=f"{PREFIX}_dl_json",
+    )
     with st.expander("Python snippet: reproduce this run with agdcore", icon=":material/code:"):
         st.code(export.explore_snippet(values, upload.name if upload is not None else None), language="python")

@@ -3,6 +3,7 @@
 The snippets reproduce a dashboard run with agdcore alone; the tests execute them and compare the
 final error with the app's.
 """
+
 from __future__ import annotations
 
 import io
@@ -47,18 +48,23 @@ def trials_csv(runs) -> str:
 def _problem_code(p: dict, upload_name: str | None) -> str:
     if p.get("source") == "upload" and upload_name:
         rank = int(p.get("upload_rank", 0)) or None
-        return (f"A = agd.load_matrix({upload_name!r})  # your uploaded file\n"
-                f"p = agd.Problem.from_array(A, rank={rank!r})\n")
-    return (f"p = agd.make_problem(m={int(p['m'])}, n={int(p['n'])}, rank={int(p['rank'])}, "
-            f"kappa={float(p['kappa'])!r}, spectrum={p['spectrum']!r},\n"
-            f"                     noise={float(p['noise'])!r}, seed={int(p['problem_seed'])}, "
-            f"sigma1={float(p['sigma1'])!r})\n")
+        return (
+            f"A = agd.load_matrix({upload_name!r})  # your uploaded file\n"
+            f"p = agd.Problem.from_array(A, rank={rank!r})\n"
+        )
+    return (
+        f"p = agd.make_problem(m={int(p['m'])}, n={int(p['n'])}, rank={int(p['rank'])}, "
+        f"kappa={float(p['kappa'])!r}, spectrum={p['spectrum']!r},\n"
+        f"                     noise={float(p['noise'])!r}, seed={int(p['problem_seed'])}, "
+        f"sigma1={float(p['sigma1'])!r})\n"
+    )
 
 
 def _options_code(v: dict) -> str:
     opts = options_of(v["algorithm"], v["init"])
-    return "".join(f", {o.name}={(int if o.kind == 'int' else float)(v[o.name])!r}" for o in opts
-                   if v.get(o.name) is not None)
+    return "".join(
+        f", {o.name}={(int if o.kind == 'int' else float)(v[o.name])!r}" for o in opts if v.get(o.name) is not None
+    )
 
 
 def explore_snippet(values: dict, upload_name: str | None = None) -> str:
@@ -68,26 +74,35 @@ def explore_snippet(values: dict, upload_name: str | None = None) -> str:
         "import agdcore as agd\n\n"
         + _problem_code(values, upload_name)
         + f"r = agd.solve(p, algorithm={values['algorithm']!r}, init={values['init']!r}, "
-          f"width={int(values['width'])}, step={step!r},\n"
-          f"              max_iter={int(values['max_iter'])}, tol={float(values['tol'])!r}, "
-          f"seed={int(values['seed'])}{_options_code(values)})\n"
+        f"width={int(values['width'])}, step={step!r},\n"
+        f"              max_iter={int(values['max_iter'])}, tol={float(values['tol'])!r}, "
+        f"seed={int(values['seed'])}{_options_code(values)})\n"
         + "print(r.status, r.n_iter, r.final_error)\n"
         + "print(r.message)\n"
     )
 
 
-def compare_snippet(problem: dict, configs: list[dict], trials: int, max_iter: int, tol: float,
-                    upload_name: str | None = None) -> str:
+def compare_snippet(
+    problem: dict, configs: list[dict], trials: int, max_iter: int, tol: float, upload_name: str | None = None
+) -> str:
     """Python code that reproduces a Compare run (same A, same seeds 0..K−1 for every configuration)."""
-    lines = ["import agdcore as agd", "import numpy as np", "", _problem_code(problem, upload_name).rstrip(),
-             "runs = {}"]
+    lines = [
+        "import agdcore as agd",
+        "import numpy as np",
+        "",
+        _problem_code(problem, upload_name).rstrip(),
+        "runs = {}",
+    ]
     for c in configs:
         step = None if c.get("step") is None else float(c["step"])
         lines.append(
             f"runs[{c['label']!r}] = agd.solve_trials(p, seeds=range({int(trials)}), algorithm={c['algorithm']!r}, "
             f"init={c['init']!r}, width={int(c['width'])}, step={step!r}, max_iter={int(max_iter)}, "
-            f"tol={float(tol)!r}{_options_code(c)})")
-    lines += ["for label, tr in runs.items():",
-              "    print(label, 'median iterations to tol (unreached = inf):', tr.iteration_quartiles()[1],",
-              "          'reached:', int(np.isfinite(tr.iterations_to_tol).sum()), '/', len(tr.seeds))"]
+            f"tol={float(tol)!r}{_options_code(c)})"
+        )
+    lines += [
+        "for label, tr in runs.items():",
+        "    print(label, 'median iterations to tol (unreached = inf):', tr.iteration_quartiles()[1],",
+        "          'reached:', int(np.isfinite(tr.iterations_to_tol).sum()), '/', len(tr.seeds))",
+    ]
     return "\n".join(lines) + "\n"

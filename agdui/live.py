@@ -20,6 +20,7 @@ Use :func:`run_live` for anything that may take more than about a second::
 Threads are not used: the solver runs in the script thread, which is what makes Stop and widget
 changes interrupt it promptly.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -99,8 +100,17 @@ class LiveRun:
         Container for the progress bar and Stop button (default: the current position).
     """
 
-    def __init__(self, key: str, run_id: str, *, label: str = "Running", draw: Callable | None = None,
-                 show_after: float = 0.5, redraw_every: float = 0.4, where=None):
+    def __init__(
+        self,
+        key: str,
+        run_id: str,
+        *,
+        label: str = "Running",
+        draw: Callable | None = None,
+        show_after: float = 0.5,
+        redraw_every: float = 0.4,
+        where=None,
+    ):
         self.key, self.run_id, self.label, self.draw = key, run_id, label, draw
         self.show_after, self.redraw_every = show_after, redraw_every
         self.box = (where if where is not None else st).empty()
@@ -123,9 +133,15 @@ class LiveRun:
             with self.box.container():
                 cols = st.columns([5, 1], vertical_alignment="center")
                 self.bar = cols[0].progress(fraction, text=msg)
-                cols[1].button("Stop", key=f"{self.key}__stop_button", icon=":material/stop_circle:",
-                               on_click=_request_stop, args=(self.key, self.run_id), type="primary",
-                               help="Stop the run and keep what has been computed so far")
+                cols[1].button(
+                    "Stop",
+                    key=f"{self.key}__stop_button",
+                    icon=":material/stop_circle:",
+                    on_click=_request_stop,
+                    args=(self.key, self.run_id),
+                    type="primary",
+                    help="Stop the run and keep what has been computed so far",
+                )
         else:
             self.bar.progress(fraction, text=msg)
 
@@ -170,9 +186,18 @@ class LiveRun:
         self.box.empty()
 
 
-def run_live(key: str, run_id: str, compute: Callable[[LiveRun], object], *, kind: str = "run",
-             label: str = "Running", draw: Callable | None = None, cache: bool = True,
-             stopped_value: Callable[[object], object] | None = None, where=None) -> tuple[object, bool]:
+def run_live(
+    key: str,
+    run_id: str,
+    compute: Callable[[LiveRun], object],
+    *,
+    kind: str = "run",
+    label: str = "Running",
+    draw: Callable | None = None,
+    cache: bool = True,
+    stopped_value: Callable[[object], object] | None = None,
+    where=None,
+) -> tuple[object, bool]:
     """Run ``compute(live)`` with progress/Stop, or return the cached or stopped result.
 
     Parameters
@@ -230,5 +255,6 @@ def _stopped_result(snapshot):
         return snapshot
     k = len(snapshot.error) - 1
     where = f"time {snapshot.t[-1]:.4g}" if snapshot.config.get("algorithm") == "flow" else f"iteration {k:,}"
-    return dataclasses.replace(snapshot, status="stopped",
-                               message=f"Stopped by you at {where}; the charts show the run up to there.")
+    return dataclasses.replace(
+        snapshot, status="stopped", message=f"Stopped by you at {where}; the charts show the run up to there."
+    )

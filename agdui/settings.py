@@ -1,10 +1,12 @@
 """The settings of a problem and of a solver run, as URL-bound :class:`~agdui.urlstate.Param` specs,
 and their translation into agdcore calls (cached on the plain values, never on arrays).
 """
+
 from __future__ import annotations
 
-import agdcore as agd
 import streamlit as st
+
+import agdcore as agd
 
 from .urlstate import Param
 
@@ -18,12 +20,21 @@ PROBLEM_PARAMS = [
     Param("rank", 5, "int", 1, 500, label="True rank r", help="1 … min(m, n)"),
     Param("kappa", 10.0, "float", 1.0, 1e8, label="Condition number κ = σ₁/σ_r", fmt="%.4g"),
     Param("spectrum", "geometric", "choice", choices=agd.problem.SPECTRA, label="Spectrum σ₁ … σ_r"),
-    Param("noise", 0.0, "float", 0.0, 10.0, label="Noise ‖N‖_F/‖A‖_F", fmt="%.3g",
-          help="Gaussian noise relative to A; 0 keeps A exactly rank r"),
+    Param(
+        "noise",
+        0.0,
+        "float",
+        0.0,
+        10.0,
+        label="Noise ‖N‖_F/‖A‖_F",
+        fmt="%.3g",
+        help="Gaussian noise relative to A; 0 keeps A exactly rank r",
+    ),
     Param("sigma1", 1.0, "float", 1e-6, 1e6, label="Largest singular value σ₁", fmt="%.4g"),
     Param("problem_seed", 0, "int", 0, SEED_MAX, label="Seed of A"),
     Param("upload_rank", 0, "int", 0, 500, label="Rank r used by the theory (0 = numerical rank)"),
 ]
+
 
 def option_params() -> list[Param]:
     """One URL-bound setting per registered option (shared by the entries that declare it).
@@ -39,11 +50,13 @@ def option_params() -> list[Param]:
         if opt.kind == "int":
             out.append(Param(name, default, "int", lo, hi, label=opt.label or name, help=opt.help or None))
         elif default is None:
-            out.append(Param(name, None, "optfloat", lo, hi, label=opt.label or name, fmt="%.4g",
-                             help=opt.help or None))
+            out.append(
+                Param(name, None, "optfloat", lo, hi, label=opt.label or name, fmt="%.4g", help=opt.help or None)
+            )
         else:
-            out.append(Param(name, float(default), "float", lo, hi, label=opt.label or name, fmt="%.4g",
-                             help=opt.help or None))
+            out.append(
+                Param(name, float(default), "float", lo, hi, label=opt.label or name, fmt="%.4g", help=opt.help or None)
+            )
     return out
 
 
@@ -55,8 +68,15 @@ def solver_params() -> list[Param]:
         Param("width", 10, "int", 1, 500, label="Factor width d"),
         *option_params(),
         Param("step", None, "optfloat", 1e-12, 1e6, label="Step size η (empty = theory default)", fmt="%.5g"),
-        Param("max_iter", 10_000, "int", 1, 1_000_000, label="Max iterations",
-              help="for the gradient flow: horizon = max_iter·η time units"),
+        Param(
+            "max_iter",
+            10_000,
+            "int",
+            1,
+            1_000_000,
+            label="Max iterations",
+            help="for the gradient flow: horizon = max_iter·η time units",
+        ),
         Param("tol", 1e-10, "float", 0.0, 1.0, label="Tolerance on e_t − floor", fmt="%.1e"),
         Param("seed", 1, "int", 0, SEED_MAX, label="Seed (initialization)"),
     ]
@@ -84,8 +104,9 @@ def init_default(init: str, name: str):
 
 
 @st.cache_resource(max_entries=16, show_spinner="Building the matrix…")
-def synthetic_problem(m: int, n: int, rank: int, kappa: float, spectrum: str, noise: float, seed: int,
-                      sigma1: float) -> agd.Problem:
+def synthetic_problem(
+    m: int, n: int, rank: int, kappa: float, spectrum: str, noise: float, seed: int, sigma1: float
+) -> agd.Problem:
     """Cached :func:`agdcore.make_problem` (the Problem is read-only, so one shared object is safe)."""
     return agd.make_problem(m, n, rank, kappa, spectrum, noise, seed, sigma1=sigma1)
 
@@ -107,9 +128,16 @@ def build_problem(values: dict, upload=None) -> agd.Problem:
     """The (cached) Problem for these settings; raises ValueError with agdcore's message."""
     if values.get("source") == "upload" and upload is not None:
         return uploaded_problem(upload.digest, int(values.get("upload_rank", 0)), upload.array)
-    return synthetic_problem(int(values["m"]), int(values["n"]), int(values["rank"]), float(values["kappa"]),
-                             values["spectrum"], float(values["noise"]), int(values["problem_seed"]),
-                             float(values["sigma1"]))
+    return synthetic_problem(
+        int(values["m"]),
+        int(values["n"]),
+        int(values["rank"]),
+        float(values["kappa"]),
+        values["spectrum"],
+        float(values["noise"]),
+        int(values["problem_seed"]),
+        float(values["sigma1"]),
+    )
 
 
 def solve_kwargs(values: dict) -> dict:

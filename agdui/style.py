@@ -3,13 +3,14 @@
 Figures come from :mod:`agdcore.plots` (pure Plotly, already styled); show them with
 :func:`show_chart` so every page uses the same Plotly config and Streamlit options.
 """
+
 from __future__ import annotations
 
 import streamlit as st
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "scale": 2},   # crisp PNGs for slides
+    "toImageButtonOptions": {"format": "png", "scale": 2},  # crisp PNGs for slides
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
 }
 

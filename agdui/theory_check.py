@@ -1,4 +1,5 @@
 """The theory-check panel of a run: assumptions (green/red with reasons) and predicted vs observed."""
+
 from __future__ import annotations
 
 import math
@@ -26,27 +27,62 @@ def quantity_rows(result) -> list[tuple[str, str, str]]:
     k = result.iterations_to_tol
     cert = b.get("certificate") or {}
     rows = [
-        (r"$\rho$", _num(b.get("rho")),
-         r"$\nu(\sqrt d-\sqrt{r-1})/\sqrt d$, the lower bound on $\sigma_r(V^\top\Phi_1)$ — derived (theory.md §4.3)"),
-        (r"$\delta$", _num(b.get("delta_mc")),
-         r"$\Pr[\sigma_r(V^\top\Phi_1)<\rho]$, the failure probability — Monte Carlo, 4000 draws"),
-        (r"$T_{\text{a-priori}}(\varepsilon)$", _num(b.get("T_a_priori")),
-         r"iterations to $e_t\le\varepsilon=$ tol, worst case over the init — derived, Cor. D6"),
-        (r"$T_{\text{frozen-}X}(\varepsilon)$", _num(b.get("T_frozen_x")),
-         r"iterations predicted for this draw of $X_0$ in the $\eta\to0$ limit — derived"),
-        (r"$T_{\text{observed}}$", "not reached" if k is None else _num(float(result.t[k]) if result.is_flow else k),
-         ("time" if result.is_flow else "iterations") + r" until $e_t-$ floor $\le$ tol — measured"),
-        (r"$d/(\sqrt d-\sqrt{r-1})^2$", _num(b.get("overparam_factor_v2")),
-         r"over-parameterization factor in $T=C\cdot$factor$\cdot\kappa^2\log(1/\varepsilon)$, $C$ unstated — paper (v2)"),
-        (r"$q_{\text{observed}}$", _rate(result.observed_rate()),
-         r"rate $e_{t+1}/e_t$ fitted on $e_t-$ floor $\in[10^{-10},10^{-3}]$ — measured"),
-        (r"$q_{\text{live}}$", _rate(b.get("live_rate")), r"mean $q_t^2$ of the live bound on that window — derived, Lemma D3"),
+        (
+            r"$\rho$",
+            _num(b.get("rho")),
+            r"$\nu(\sqrt d-\sqrt{r-1})/\sqrt d$, the lower bound on $\sigma_r(V^\top\Phi_1)$ — derived (theory.md §4.3)",
+        ),
+        (
+            r"$\delta$",
+            _num(b.get("delta_mc")),
+            r"$\Pr[\sigma_r(V^\top\Phi_1)<\rho]$, the failure probability — Monte Carlo, 4000 draws",
+        ),
+        (
+            r"$T_{\text{a-priori}}(\varepsilon)$",
+            _num(b.get("T_a_priori")),
+            r"iterations to $e_t\le\varepsilon=$ tol, worst case over the init — derived, Cor. D6",
+        ),
+        (
+            r"$T_{\text{frozen-}X}(\varepsilon)$",
+            _num(b.get("T_frozen_x")),
+            r"iterations predicted for this draw of $X_0$ in the $\eta\to0$ limit — derived",
+        ),
+        (
+            r"$T_{\text{observed}}$",
+            "not reached" if k is None else _num(float(result.t[k]) if result.is_flow else k),
+            ("time" if result.is_flow else "iterations") + r" until $e_t-$ floor $\le$ tol — measured",
+        ),
+        (
+            r"$d/(\sqrt d-\sqrt{r-1})^2$",
+            _num(b.get("overparam_factor_v2")),
+            r"over-parameterization factor in $T=C\cdot$factor$\cdot\kappa^2\log(1/\varepsilon)$, $C$ unstated — paper (v2)",
+        ),
+        (
+            r"$q_{\text{observed}}$",
+            _rate(result.observed_rate()),
+            r"rate $e_{t+1}/e_t$ fitted on $e_t-$ floor $\in[10^{-10},10^{-3}]$ — measured",
+        ),
+        (
+            r"$q_{\text{live}}$",
+            _rate(b.get("live_rate")),
+            r"mean $q_t^2$ of the live bound on that window — derived, Lemma D3",
+        ),
         (r"$q_{\text{frozen-}X}$", _rate(b.get("rate_frozen_x")), r"$(1-\eta\sigma_r^2(X_0))^2$ — derived"),
-        (r"$q_{\text{a-priori}}$", _rate(b.get("rate_a_priori")),
-         r"$(1-(1-\theta)^2\rho^2/(C^2\kappa^2))^2$, $\theta=\frac12$ — derived, Cor. D5"),
-        (r"$q_{\text{local}}$", _rate(b.get("local_rate")), "peers' local rate at the optimum — derived, theory.md Part II"),
-        ("certificate", "—" if not cert else ("holds" if cert.get("holds") else "does not hold"),
-         "Theorem D4 for this draw (a very conservative sufficient condition) — derived"),
+        (
+            r"$q_{\text{a-priori}}$",
+            _rate(b.get("rate_a_priori")),
+            r"$(1-(1-\theta)^2\rho^2/(C^2\kappa^2))^2$, $\theta=\frac12$ — derived, Cor. D5",
+        ),
+        (
+            r"$q_{\text{local}}$",
+            _rate(b.get("local_rate")),
+            "peers' local rate at the optimum — derived, theory.md Part II",
+        ),
+        (
+            "certificate",
+            "—" if not cert else ("holds" if cert.get("holds") else "does not hold"),
+            "Theorem D4 for this draw (a very conservative sufficient condition) — derived",
+        ),
     ]
     return rows
 
@@ -66,12 +102,13 @@ def theory_check(result) -> None:
         if b.get("applies"):
             st.success("All assumptions hold: the derived bounds apply to this run.", icon=":material/verified:")
         else:
-            st.warning("Not every assumption holds: the bounds are drawn for reference only.",
-                       icon=":material/report:")
+            st.warning("Not every assumption holds: the bounds are drawn for reference only.", icon=":material/report:")
     with right:
         lines = ["| | value | meaning — source |", "|---|---:|---|"]
         lines += [f"| {q} | {v} | {s} |" for q, v, s in quantity_rows(result)]
         st.markdown("\n".join(lines))
     st.markdown("The paper's headline (Ward & Kolda, NeurIPS 2023; the constant $C$ is not stated):")
-    st.latex(r"T \;=\; C\,\frac{d}{(\sqrt d-\sqrt{r-1})^2}\,\frac{\sigma_1^2(A)}{\sigma_r^2(A)}\,"
-             r"\log\frac1\varepsilon \quad\text{iterations to}\quad \|A-X_TY_T^\top\|_F^2\le\varepsilon\|A\|_F^2")
+    st.latex(
+        r"T \;=\; C\,\frac{d}{(\sqrt d-\sqrt{r-1})^2}\,\frac{\sigma_1^2(A)}{\sigma_r^2(A)}\,"
+        r"\log\frac1\varepsilon \quad\text{iterations to}\quad \|A-X_TY_T^\top\|_F^2\le\varepsilon\|A\|_F^2"
+    )

@@ -9,15 +9,17 @@
 Tests (AppTest cannot upload files) put ``(name, bytes)`` into ``st.session_state["explore__pending_upload"]``,
 the same slot the uploader's callback fills, and exercise the whole page path.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 from dataclasses import dataclass
 
-import agdcore as agd
 import numpy as np
 import streamlit as st
+
+import agdcore as agd
 
 from .settings import MAX_DIM
 
@@ -49,8 +51,10 @@ def read_upload(name: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) ->
     """
     ext = os.path.splitext(str(name))[1].lower()
     if ext not in EXTENSIONS:
-        raise ValueError(f"'{name}' is not a .npy or .csv file; upload a 2-D numeric matrix saved with "
-                         "np.save (.npy) or as comma-separated numbers (.csv).")
+        raise ValueError(
+            f"'{name}' is not a .npy or .csv file; upload a 2-D numeric matrix saved with "
+            "np.save (.npy) or as comma-separated numbers (.csv)."
+        )
     if len(data) > max_bytes:
         raise ValueError(f"'{name}' is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB.")
     try:

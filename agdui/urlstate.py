@@ -20,6 +20,7 @@ Typical page::
 Values stay in ``st.session_state`` under ``f"{prefix}_{name}"`` (widget keys) and a non-widget copy
 ``f"{prefix}__saved"`` that survives page switches.
 """
+
 from __future__ import annotations
 
 import math
@@ -70,8 +71,11 @@ class Param:
         if self.kind == "str":
             return "text"
         what = "an integer" if self.kind == "int" else "a number"
-        rng = f" between {_fmt_num(self.lo)} and {_fmt_num(self.hi)}" if self.lo is not None and self.hi is not None \
+        rng = (
+            f" between {_fmt_num(self.lo)} and {_fmt_num(self.hi)}"
+            if self.lo is not None and self.hi is not None
             else (f" ≥ {_fmt_num(self.lo)}" if self.lo is not None else "")
+        )
         extra = " (or 'default')" if self.kind == "optfloat" else ""
         return what + rng + extra
 
@@ -83,8 +87,10 @@ class Param:
         except (ValueError, OverflowError):
             value = _BAD
         if value is _BAD or not self._in_range(value):
-            raise ValueError(f"URL parameter '{self.name}' = '{raw[:40]}' is invalid: it must be "
-                             f"{self.allowed()}. Using the default ({self.format(self.default) or 'default'}).")
+            raise ValueError(
+                f"URL parameter '{self.name}' = '{raw[:40]}' is invalid: it must be "
+                f"{self.allowed()}. Using the default ({self.format(self.default) or 'default'})."
+            )
         return value
 
     def _convert(self, raw: str):
@@ -133,8 +139,9 @@ def _fmt_num(x) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-def parse_query(params: Sequence[Param], query: Mapping[str, object], *,
-                unknown: str = "report") -> tuple[dict, list[str]]:
+def parse_query(
+    params: Sequence[Param], query: Mapping[str, object], *, unknown: str = "report"
+) -> tuple[dict, list[str]]:
     """Validate URL query parameters against ``params`` (pure function).
 
     Parameters
@@ -162,8 +169,9 @@ def parse_query(params: Sequence[Param], query: Mapping[str, object], *,
         p = by_name.get(name)
         if p is None:
             if unknown == "report":
-                errors.append(f"Unknown URL parameter '{name}' was ignored; known parameters: "
-                              f"{', '.join(sorted(by_name))}.")
+                errors.append(
+                    f"Unknown URL parameter '{name}' was ignored; known parameters: {', '.join(sorted(by_name))}."
+                )
             continue
         try:
             values[name] = p.parse(raw)
@@ -204,7 +212,7 @@ def init_state(params: Sequence[Param], prefix: str, *, unknown: str = "report")
     keys = [_key(prefix, p.name) for p in params]
     saved = ss.get(f"{prefix}__saved", {})
     drawn = ss.get(f"{prefix}__drawn", frozenset())
-    ever = ss.get(f"{prefix}__ever_drawn", frozenset())   # settings with a urlstate widget at all
+    ever = ss.get(f"{prefix}__ever_drawn", frozenset())  # settings with a urlstate widget at all
     ss[f"{prefix}__drawing"] = set()
     if ss.get(f"{prefix}__init"):
         for p, k in zip(params, keys):

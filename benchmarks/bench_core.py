@@ -4,6 +4,7 @@ Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_core.py [--quick]``)
 Each comparison runs its variants round-robin inside every repetition and reports medians, so
 the ratios stay meaningful on a noisy shared machine. Prints a Markdown table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,8 +70,10 @@ def bench_naive_vs_optimized(reps, quick):
     p = agd.make_problem(m, n, rank=10, kappa=10.0, seed=0)
     res = rounds({"naive": lambda: per_iter_naive(p, d, iters), "agdcore": lambda: per_iter_solve(p, d, iters)}, reps)
     ratios = [a / b for a, b in zip(res["naive"], res["agdcore"])]
-    return (f"| naive vs agdcore AGD, m = n = {m}, d = {d} | naive {med(res['naive']) * 1e3:.1f} ms/it, "
-            f"agdcore {med(res['agdcore']) * 1e3:.1f} ms/it | **{med(ratios):.2f}x** (target >= 3x) |")
+    return (
+        f"| naive vs agdcore AGD, m = n = {m}, d = {d} | naive {med(res['naive']) * 1e3:.1f} ms/it, "
+        f"agdcore {med(res['agdcore']) * 1e3:.1f} ms/it | **{med(ratios):.2f}x** (target >= 3x) |"
+    )
 
 
 def read_bandwidth(A, reps):
@@ -93,8 +96,10 @@ def bench_memory_fraction(reps, quick):
     bw = med(bws)
     limit = 16.0 * m * n / bw
     t = med(times)
-    return (f"| AGD iteration at m = n = {m}, d = {d} vs the two-pass memory limit | {t * 1e3:.1f} ms/it; limit "
-            f"16mn/BW = {limit * 1e3:.1f} ms at {bw / 1e9:.1f} GB/s read | **{limit / t:.0%}** of the limit (aim >= 50%) |")
+    return (
+        f"| AGD iteration at m = n = {m}, d = {d} vs the two-pass memory limit | {t * 1e3:.1f} ms/it; limit "
+        f"16mn/BW = {limit * 1e3:.1f} ms at {bw / 1e9:.1f} GB/s read | **{limit / t:.0%}** of the limit (aim >= 50%) |"
+    )
 
 
 def bench_trials(reps, quick):
@@ -115,8 +120,10 @@ def bench_trials(reps, quick):
 
     res = rounds({"loop": loop, "trials": batched}, reps)
     ratios = [a / b for a, b in zip(res["loop"], res["trials"])]
-    return (f"| {K} trials of 100x100, d = 10, {iters} iterations | loop of solve() {med(res['loop']):.2f} s, "
-            f"solve_trials {med(res['trials']):.2f} s | **{med(ratios):.2f}x** (target >= 2x) |")
+    return (
+        f"| {K} trials of 100x100, d = 10, {iters} iterations | loop of solve() {med(res['loop']):.2f} s, "
+        f"solve_trials {med(res['trials']):.2f} s | **{med(ratios):.2f}x** (target >= 2x) |"
+    )
 
 
 def bench_default_run(reps):
@@ -127,25 +134,35 @@ def bench_default_run(reps):
         r = agd.solve(p)
         secs.append(r.seconds)
         its.append(r.n_iter)
-    return (f"| default run (100x100, rank 5, kappa 10, d = 10, AGD, Ward–Kolda) to tol 1e-10 | {its[0]} iterations | "
-            f"**{med(secs) * 1e3:.1f} ms** solve time (target < 50 ms) |")
+    return (
+        f"| default run (100x100, rank 5, kappa 10, d = 10, AGD, Ward–Kolda) to tol 1e-10 | {its[0]} iterations | "
+        f"**{med(secs) * 1e3:.1f} ms** solve time (target < 50 ms) |"
+    )
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run, not the README figures)")
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--threads", type=int, default=1,
-                    help="BLAS threads (default 1: 2-thread OpenBLAS stalls 2-10x whenever another process is busy)")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="BLAS threads (default 1: 2-thread OpenBLAS stalls 2-10x whenever another process is busy)",
+    )
     args = ap.parse_args()
     import scipy.linalg  # noqa: F401  (load scipy's own OpenBLAS before limiting threads)
+
     with threadpool_limits(args.threads, user_api="blas"):
         run(args)
 
 
 def run(args):
-    blas = ", ".join(f"{i.get('internal_api')} {i.get('version')} ({i.get('num_threads')} threads)"
-                     for i in threadpool_info() if i.get("user_api") == "blas")
+    blas = ", ".join(
+        f"{i.get('internal_api')} {i.get('version')} ({i.get('num_threads')} threads)"
+        for i in threadpool_info()
+        if i.get("user_api") == "blas"
+    )
     print(f"numpy {np.__version__}; BLAS: {blas}; reps = {args.reps} (medians)\n")
     print("| measurement | times | result |\n|---|---|---|")
     print(bench_default_run(args.reps), flush=True)

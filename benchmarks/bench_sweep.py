@@ -5,6 +5,7 @@ Serial and Dask run round-robin inside every repetition (same plan, same seeds, 
 medians are reported, so the ratio stays meaningful on a noisy shared machine. The CPU time other
 processes used during the measurements is printed too (the machine is shared). Never run by tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,7 +61,7 @@ def time_sweeps(trials: int, reps: int) -> dict:
             out["others"].append(max(0.0, (busy_seconds() - busy0) - (own_cpu(pids) - own0)) / wall)
             table = df.drop(columns="seconds")
             reference = table if reference is None else reference
-            pd.testing.assert_frame_equal(table, reference)   # same table whatever the engine
+            pd.testing.assert_frame_equal(table, reference)  # same table whatever the engine
     out["n_trials"] = plan.n_trials
     out["n_tasks"] = len(plan.tasks)
     out["engine"] = sw.engine_info(client)
@@ -82,21 +83,30 @@ def main() -> None:
     print(f"## Sweep benchmark ({os.cpu_count()} cores, {args.reps} repetitions, medians)\n")
     print("| measurement | median | all runs (s) |\n|---|---|---|")
     print(f"| local cluster start, first (incl. `import distributed`) | {first:.2f} s | {first:.2f} |")
-    print(f"| local cluster start, later | {statistics.median(later):.2f} s | "
-          f"{', '.join(f'{t:.2f}' for t in later)} |")
-    print(f"| {res['n_trials']}-trial sweep, serial (1 BLAS thread) | {ser:.2f} s | "
-          f"{', '.join(f'{t:.2f}' for t in res['serial'])} |")
-    print(f"| same sweep, {res['engine']} ({res['n_tasks']} tasks) | {dsk:.2f} s | "
-          f"{', '.join(f'{t:.2f}' for t in res['dask'])} |")
-    print(f"| speed-up serial / Dask | **{statistics.median(speedups):.2f}×** | "
-          f"{', '.join(f'{s:.2f}' for s in speedups)} |")
+    print(f"| local cluster start, later | {statistics.median(later):.2f} s | {', '.join(f'{t:.2f}' for t in later)} |")
+    print(
+        f"| {res['n_trials']}-trial sweep, serial (1 BLAS thread) | {ser:.2f} s | "
+        f"{', '.join(f'{t:.2f}' for t in res['serial'])} |"
+    )
+    print(
+        f"| same sweep, {res['engine']} ({res['n_tasks']} tasks) | {dsk:.2f} s | "
+        f"{', '.join(f'{t:.2f}' for t in res['dask'])} |"
+    )
+    print(
+        f"| speed-up serial / Dask | **{statistics.median(speedups):.2f}×** | "
+        f"{', '.join(f'{s:.2f}' for s in speedups)} |"
+    )
     others = res["others"]
     pairs = [max(others[2 * i], others[2 * i + 1]) for i in range(len(speedups))]
     quiet = min(range(len(pairs)), key=pairs.__getitem__)
-    print(f"| quietest repetition (other processes ≤ {pairs[quiet]:.2f} cores) | "
-          f"**{speedups[quiet]:.2f}×** | serial {res['serial'][quiet]:.2f} s, Dask {res['dask'][quiet]:.2f} s |")
-    print(f"\nOther processes used {statistics.median(others):.2f} cores (median over the timed runs; "
-          f"{min(others):.2f}–{max(others):.2f}); the whole machine averaged {busy / wall:.2f} busy cores of 2.")
+    print(
+        f"| quietest repetition (other processes ≤ {pairs[quiet]:.2f} cores) | "
+        f"**{speedups[quiet]:.2f}×** | serial {res['serial'][quiet]:.2f} s, Dask {res['dask'][quiet]:.2f} s |"
+    )
+    print(
+        f"\nOther processes used {statistics.median(others):.2f} cores (median over the timed runs; "
+        f"{min(others):.2f}–{max(others):.2f}); the whole machine averaged {busy / wall:.2f} busy cores of 2."
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Compare: two to six configurations on the same A with the same seeds, K trials each."""
-import streamlit as st
-from agdcore import plots
 
+import streamlit as st
+
+from agdcore import plots
 from agdui import compare_run as R
 from agdui import compare_view as V
 from agdui import ensure_router, live, style, urlstate
@@ -14,8 +15,10 @@ style.apply_style()
 urlstate.init_state(R.PARAMS, PREFIX)
 V.sidebar()
 st.title("Compare")
-st.markdown(r"Each configuration runs $K$ times on the **same** $A$ with the **same** seeds $0,\dots,K-1$; "
-            r"curves show the median of $e_t=\|A-X_tY_t^\top\|_F^2/\|A\|_F^2$ and the interquartile band.")
+st.markdown(
+    r"Each configuration runs $K$ times on the **same** $A$ with the **same** seeds $0,\dots,K-1$; "
+    r"curves show the median of $e_t=\|A-X_tY_t^\top\|_F^2/\|A\|_F^2$ and the interquartile band."
+)
 errors_slot = st.container()
 V.settings_form()
 values = urlstate.current_values(R.PARAMS, PREFIX)
@@ -32,9 +35,12 @@ except ValueError as exc:
 configs = R.configs(values)
 K = int(values["trials"])
 if K * int(values["max_iter"]) > R.MAX_TRIAL_ITERATIONS:
-    st.error(f"Trials K × max iterations = {K:,} × {int(values['max_iter']):,} is over the limit of "
-             f"{R.MAX_TRIAL_ITERATIONS:,} per configuration (every trial keeps its whole error curve); "
-             "lower 'trials' or 'max_iter'.", icon=":material/error:")
+    st.error(
+        f"Trials K × max iterations = {K:,} × {int(values['max_iter']):,} is over the limit of "
+        f"{R.MAX_TRIAL_ITERATIONS:,} per configuration (every trial keeps its whole error curve); "
+        "lower 'trials' or 'max_iter'.",
+        icon=":material/error:",
+    )
     st.stop()
 pkey = S.problem_key({**values, "source": "synthetic"})
 ids = [live.run_key({"problem": pkey, "K": K, **R.trial_kwargs(c, values)}) for c in configs]
@@ -61,8 +67,9 @@ else:
                 live.cache_put("trials", cid, tr)
             runs.append((c["label"], tr))
             if j < len(configs) - 1 and lv.bar is not None:  # progressive redraw after each configuration
-                style.show_chart(plots.trials_figure(runs, log_x=bool(values["log_x"])),
-                                 f"{PREFIX}__chart_live{j}", chart_slot)
+                style.show_chart(
+                    plots.trials_figure(runs, log_x=bool(values["log_x"])), f"{PREFIX}__chart_live{j}", chart_slot
+                )
     except ValueError as exc:
         st.error(f"Configuration {c['label']}: {exc}", icon=":material/error:")
         st.stop()

@@ -1,10 +1,11 @@
 """Explore: one run of one method on one matrix, with the theory next to what happens."""
-import agdcore as agd
-import streamlit as st
-from agdcore import plots
 
-from agdui import explore_view as V
+import streamlit as st
+
+import agdcore as agd
+from agdcore import plots
 from agdui import ensure_router, live, style, upload, urlstate
+from agdui import explore_view as V
 from agdui import settings as S
 from agdui.theory_check import theory_check
 
@@ -19,9 +20,11 @@ values = urlstate.current_values(PARAMS, PREFIX)
 urlstate.sync_url(PARAMS, PREFIX, values)
 
 st.title("Explore")
-st.markdown(r"Gradient methods on $\min_{X,Y}\ \tfrac12\|A-XY^\top\|_F^2$ with $A\in\mathbb R^{m\times n}$ of rank "
-            r"$r$, factors $X\in\mathbb R^{m\times d}$, $Y\in\mathbb R^{n\times d}$. The error is "
-            r"$e_t=\|A-X_tY_t^\top\|_F^2/\|A\|_F^2$.")
+st.markdown(
+    r"Gradient methods on $\min_{X,Y}\ \tfrac12\|A-XY^\top\|_F^2$ with $A\in\mathbb R^{m\times n}$ of rank "
+    r"$r$, factors $X\in\mathbb R^{m\times d}$, $Y\in\mathbb R^{n\times d}$. The error is "
+    r"$e_t=\|A-X_tY_t^\top\|_F^2/\|A\|_F^2$."
+)
 for msg in urlstate.url_errors(PARAMS, PREFIX):
     st.error(msg, icon=":material/link_off:")
 if values["source"] == "upload" and current_upload is None:
@@ -51,8 +54,15 @@ def compute(lv):
 
 
 try:
-    result, stopped = live.run_live(PREFIX, run_id, compute, kind="explore", label="Solving", where=progress_slot,
-                                    draw=lambda snap: V.draw_main(snap, slots, live=True, n=next(redraws)))
+    result, stopped = live.run_live(
+        PREFIX,
+        run_id,
+        compute,
+        kind="explore",
+        label="Solving",
+        where=progress_slot,
+        draw=lambda snap: V.draw_main(snap, slots, live=True, n=next(redraws)),
+    )
 except ValueError as exc:
     st.error(f"Solver settings: {exc}", icon=":material/error:")
     st.stop()
@@ -70,8 +80,10 @@ V.draw_main(result, slots)
 with c1:
     st.caption(r"All $d$ singular values of $Y_t$; with the Ward–Kolda init $Y_0$ starts small and grows.")
 with c2:
-    st.caption(r"Singular values of $X_t$; with the Ward–Kolda init $X_t$ stays in $\operatorname{col}(A)$, "
-               r"so $d-r$ of them stay at round-off level.")
+    st.caption(
+        r"Singular values of $X_t$; with the Ward–Kolda init $X_t$ stays in $\operatorname{col}(A)$, "
+        r"so $d-r$ of them stay at round-off level."
+    )
 V.overlay_caption(result)
 
 c3, c4 = st.columns(2)

@@ -1,11 +1,11 @@
 """Paper page: one-click reproductions of the experiments the sources describe."""
+
 import pandas as pd
 import streamlit as st
 
 from agdcore import experiments as ex
 from agdcore.plots import theory as tp
-from agdui import live, style
-from agdui import ensure_router
+from agdui import ensure_router, live, style
 
 ensure_router()  # deep links on a fresh server must go through app.py
 
@@ -41,23 +41,34 @@ def outcome_for(exp: ex.Experiment, seed: int, clicked: bool):
 
         return ex.run_experiment(exp.key, seed, on_progress, sink)
 
-    outcome, _ = live.run_live(key, rid, compute, kind=KIND, label=exp.title.split(" · ")[0],
-                               stopped_value=lambda snap: snap or ex.ExperimentOutcome(exp.key, seed, [], stopped=True))
+    outcome, _ = live.run_live(
+        key,
+        rid,
+        compute,
+        kind=KIND,
+        label=exp.title.split(" · ")[0],
+        stopped_value=lambda snap: snap or ex.ExperimentOutcome(exp.key, seed, [], stopped=True),
+    )
     return outcome
 
 
 def show(exp: ex.Experiment, outcome: ex.ExperimentOutcome) -> None:
     if outcome.stopped:
-        st.warning(f"Stopped before the end: showing the {len(outcome.runs)} of {len(exp.runs)} runs that had finished "
-                   f"(seed {outcome.seed}). Click Run to start again.", icon=":material/stop_circle:")
+        st.warning(
+            f"Stopped before the end: showing the {len(outcome.runs)} of {len(exp.runs)} runs that had finished "
+            f"(seed {outcome.seed}). Click Run to start again.",
+            icon=":material/stop_circle:",
+        )
         if not outcome.runs:
             return
     title = f"{exp.title.split(' · ')[1]} (seed {outcome.seed})"
     style.show_chart(tp.experiment_figure(outcome, title, exp.x_log), key=f"pp_fig_{exp.key}")
     st.dataframe(pd.DataFrame(outcome.table()), hide_index=True, key=f"pp_table_{exp.key}")
     for claim in outcome.claims():
-        st.markdown((":green[:material/check_circle:] " if claim.ok else ":red[:material/cancel:] **not reproduced:** ")
-                    + tp.escape_md(claim.text))
+        st.markdown(
+            (":green[:material/check_circle:] " if claim.ok else ":red[:material/cancel:] **not reproduced:** ")
+            + tp.escape_md(claim.text)
+        )
 
 
 def experiment_block(exp: ex.Experiment, seed: int) -> None:
@@ -65,16 +76,26 @@ def experiment_block(exp: ex.Experiment, seed: int) -> None:
         st.subheader(exp.title)
         st.markdown(tp.escape_md(exp.caption))
         st.markdown(f"**What to look for.** {tp.escape_md(exp.look_for)}")
-        clicked = st.button("Run", key=f"pp_run_{exp.key}", type="primary", icon=":material/play_arrow:",
-                            help="Runs every configuration of this experiment; results are cached on (experiment, seed)")
+        clicked = st.button(
+            "Run",
+            key=f"pp_run_{exp.key}",
+            type="primary",
+            icon=":material/play_arrow:",
+            help="Runs every configuration of this experiment; results are cached on (experiment, seed)",
+        )
         outcome = outcome_for(exp, seed, clicked)
         if outcome is not None:
             show(exp, outcome)
 
 
 def seed_input() -> int:
-    raw = st.columns([1, 2])[0].number_input("seed of the initializations (and of FA's B)", value=1, step=1, key="pp_seed",
-                                             help="integer between 0 and 2³¹ − 1; the captions quote seed 1")
+    raw = st.columns([1, 2])[0].number_input(
+        "seed of the initializations (and of FA's B)",
+        value=1,
+        step=1,
+        key="pp_seed",
+        help="integer between 0 and 2³¹ − 1; the captions quote seed 1",
+    )
     if raw is None or raw != int(raw) or not 0 <= int(raw) < 2**31:
         st.error(f"seed must be an integer between 0 and 2147483647, got {raw!r}; using 1.", icon=":material/error:")
         return 1
@@ -84,11 +105,14 @@ def seed_input() -> int:
 def main() -> None:
     style.apply_style()
     st.title("Paper: one-click reproductions")
-    st.caption(tp.escape_md(
-        "Each experiment reruns, with this dashboard's solver, a comparison the sources describe. Settings come from "
-        f"theory.md (Part I §10, Part II §0/§11); every run stops at e_t − floor ≤ {ex.TOL:g} with "
-        "e_t = ‖A − XYᵀ‖²_F/‖A‖²_F. The numbers in the captions are for seed 1; the check-marked lines under each "
-        "chart re-check the caption's claims on the run you see."))
+    st.caption(
+        tp.escape_md(
+            "Each experiment reruns, with this dashboard's solver, a comparison the sources describe. Settings come from "
+            f"theory.md (Part I §10, Part II §0/§11); every run stops at e_t − floor ≤ {ex.TOL:g} with "
+            "e_t = ‖A − XYᵀ‖²_F/‖A‖²_F. The numbers in the captions are for seed 1; the check-marked lines under each "
+            "chart re-check the caption's claims on the run you see."
+        )
+    )
     seed = seed_input()
     for exp in ex.EXPERIMENTS.values():
         experiment_block(exp, seed)

@@ -1,13 +1,13 @@
 """AppTest tests of the Compare page: rendering, widgets, presets, URL state, bad input, Stop, snippet."""
+
 import contextlib
 import io
 import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import APP
+from streamlit.testing.v1 import AppTest
 
 SUBMIT = "FormSubmitter:compare_form-Run comparison"
 
@@ -24,8 +24,11 @@ def _table(at):
 
 
 def _trials_spec(at):
-    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
-                if "median" in json.loads(c.proto.spec)["layout"]["title"]["text"])
+    return next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "median" in json.loads(c.proto.spec)["layout"]["title"]["text"]
+    )
 
 
 def _submit(at, **values):
@@ -43,7 +46,10 @@ def test_default_render(default_app):
     at = default_app
     assert not at.exception and not at.error
     df = _table(at)
-    assert list(df["configuration"]) == ["#1 AGD · WK · d=10 · η default", "#2 AGD · Gaussian scale=0.1 · d=10 · η default"]
+    assert list(df["configuration"]) == [
+        "#1 AGD · WK · d=10 · η default",
+        "#2 AGD · Gaussian scale=0.1 · d=10 · η default",
+    ]
     assert list(df["reached tol"]) == ["10/10", "10/10"] and df["iterations ÷ #1"][0] == "1×"
     ratio = float(df["iterations ÷ #1"][1].rstrip("×"))
     med = [int(x.replace(",", "")) for x in df["median iterations"]]
@@ -88,20 +94,39 @@ def test_number_of_configurations_and_log_axis_apply_immediately():
 
 
 def test_query_params_set_the_widgets():
-    at = _app({"trials": "3", "c2_init": "spectral", "c2_param": "0.2", "n_configs": "3", "c3_algorithm": "scaledgd",
-               "m": "60"})
+    at = _app(
+        {
+            "trials": "3",
+            "c2_init": "spectral",
+            "c2_param": "0.2",
+            "n_configs": "3",
+            "c3_algorithm": "scaledgd",
+            "m": "60",
+        }
+    )
     assert not at.exception and not at.error
     assert at.number_input(key="compare_trials").value == 3
     assert at.selectbox(key="compare_c2_init").value == "spectral"
     assert at.number_input(key="compare_c2_param").value == 0.2
     assert at.number_input(key="compare_m").value == 60
     df = _table(at)
-    assert len(df) == 3 and "spectral perturbation=0.2" in df["configuration"][1] and df["configuration"][2].startswith("#3 SCALEDGD")
+    assert (
+        len(df) == 3
+        and "spectral perturbation=0.2" in df["configuration"][1]
+        and df["configuration"][2].startswith("#3 SCALEDGD")
+    )
 
 
 def test_invalid_query_params_show_an_error_and_use_the_default():
-    query = {"c1_algorithm": "flow", "trials": "0", "n_configs": "9", "c3_width": "abc", "m": "999999",
-             "log_x": "maybe", "c2_param": "-1"}
+    query = {
+        "c1_algorithm": "flow",
+        "trials": "0",
+        "n_configs": "9",
+        "c3_width": "abc",
+        "m": "999999",
+        "log_x": "maybe",
+        "c2_param": "-1",
+    }
     at = _app(query)
     assert not at.exception
     errs = [e.value for e in at.error]

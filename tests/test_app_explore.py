@@ -1,14 +1,15 @@
 """AppTest tests of the Explore page (no browser): rendering, widgets, URL state, bad input, uploads, Stop."""
+
 import io
 import json
 import pickle
 
 import numpy as np
 import pytest
+from conftest import APP
 from streamlit.testing.v1 import AppTest
 
 import agdcore as agd
-from conftest import APP
 
 SUBMIT = "FormSubmitter:explore_form-Apply"
 
@@ -58,10 +59,22 @@ def test_default_render(default_app):
 
 
 STEPS = [  # applied one after the other on the same page (each is one form submission)
-    ("m", 120, "m=120"), ("n", 90, "n=90"), ("rank", 3, "rank=3"), ("kappa", 4.0, "kappa=4.0"),
-    ("spectrum", "linear", "spectrum='linear'"), ("noise", 0.01, "noise=0.01"), ("sigma1", 2.0, "sigma1=2.0"),
-    ("problem_seed", 3, "noise=0.01, seed=3,"), ("width", 7, "width=7"), ("step", 0.3, "step=0.3"), ("max_iter", 150, "max_iter=150"),
-    ("tol", 1e-6, "tol=1e-06"), ("seed", 5, "seed=5"), ("C", 4.0, "C=4.0"), ("nu", 0.25, "nu=0.25"), ("D", 0.1, "D=0.1"),
+    ("m", 120, "m=120"),
+    ("n", 90, "n=90"),
+    ("rank", 3, "rank=3"),
+    ("kappa", 4.0, "kappa=4.0"),
+    ("spectrum", "linear", "spectrum='linear'"),
+    ("noise", 0.01, "noise=0.01"),
+    ("sigma1", 2.0, "sigma1=2.0"),
+    ("problem_seed", 3, "noise=0.01, seed=3,"),
+    ("width", 7, "width=7"),
+    ("step", 0.3, "step=0.3"),
+    ("max_iter", 150, "max_iter=150"),
+    ("tol", 1e-6, "tol=1e-06"),
+    ("seed", 5, "seed=5"),
+    ("C", 4.0, "C=4.0"),
+    ("nu", 0.25, "nu=0.25"),
+    ("D", 0.1, "D=0.1"),
 ]
 
 
@@ -93,8 +106,18 @@ def test_flow_uses_time_axis():
 
 
 def test_query_params_set_the_widgets():
-    at = _app({"m": "80", "kappa": "3", "spectrum": "linear", "init": "gaussian", "scale": "0.01", "step": "0.4",
-               "tol": "1e-8", "seed": "7"})
+    at = _app(
+        {
+            "m": "80",
+            "kappa": "3",
+            "spectrum": "linear",
+            "init": "gaussian",
+            "scale": "0.01",
+            "step": "0.4",
+            "tol": "1e-8",
+            "seed": "7",
+        }
+    )
     assert not at.exception and not at.error
     assert at.number_input(key="explore_m").value == 80
     assert at.number_input(key="explore_kappa").value == 3.0
@@ -106,10 +129,13 @@ def test_query_params_set_the_widgets():
     assert "m=80" in code and "scale=0.01" in code and "seed=7" in code and "tol=1e-08" in code
 
 
-@pytest.mark.parametrize("query", [
-    {"algorithm": "foo", "m": "abc", "tol": "-1", "kappa": "nan", "width": "2.5", "bogus": "1"},
-    {"m": "100000", "spectrum": "cubic", "step": "-3", "seed": "1e12"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"algorithm": "foo", "m": "abc", "tol": "-1", "kappa": "nan", "width": "2.5", "bogus": "1"},
+        {"m": "100000", "spectrum": "cubic", "step": "-3", "seed": "1e12"},
+    ],
+)
 def test_invalid_query_params_show_an_error_and_use_the_default(query):
     at = _app(query)
     assert not at.exception
@@ -157,9 +183,14 @@ def test_upload_page_path_errors_keep_previous_state():
     assert not at.exception and at.radio(key="explore_source").value == "upload"
     assert "agd.load_matrix('mine.npy')" in _snippet(at)
     digest = at.session_state["explore__upload"].digest
-    for name, data in [("bad.txt", b"1,2\n3,4\n"), ("bad.csv", b"1,2\n3,x\n"), ("nan.csv", b"1,2\n3,nan\n"),
-                       ("vec.npy", _npy(np.arange(5.0))), ("cube.npy", _npy(np.zeros((2, 3, 4)) + 1)),
-                       ("obj.npy", _npy(np.array([{"a": 1}, None], dtype=object)))]:
+    for name, data in [
+        ("bad.txt", b"1,2\n3,4\n"),
+        ("bad.csv", b"1,2\n3,x\n"),
+        ("nan.csv", b"1,2\n3,nan\n"),
+        ("vec.npy", _npy(np.arange(5.0))),
+        ("cube.npy", _npy(np.zeros((2, 3, 4)) + 1)),
+        ("obj.npy", _npy(np.array([{"a": 1}, None], dtype=object))),
+    ]:
         at.session_state["explore__pending_upload"] = (name, data)
         at.run()
         assert not at.exception
@@ -225,25 +256,33 @@ def test_pickled_npy_is_never_loaded():
 
 
 # ---------------------------------------------------------------------- upload validation (real bytes)
-@pytest.mark.parametrize("name,data,match", [
-    ("m.txt", b"1,2\n3,4\n", "not a .npy or .csv"),
-    ("m.csv", b"1,2\n3,oops\n", "malformed"),
-    ("m.csv", b"1,2,3\n4,5\n", "different lengths"),
-    ("m.csv", b"1,2\n3,inf\n", "NaN or Inf"),
-    ("m.csv", b"1,2,3\n", "between 2 and"),
-    ("m.npy", "vec", "2-D"),
-    ("m.npy", "cube", "2-D"),
-    ("m.npy", "object", "Python objects"),
-    ("m.npy", "pickle", "malformed|never loaded"),
-    ("m.npy", b"\x93NUMPY garbage", "malformed"),
-    ("m.npy", "nan", "NaN or Inf"),
-    ("m.npy", "zeros", "all zeros"),
-])
+@pytest.mark.parametrize(
+    "name,data,match",
+    [
+        ("m.txt", b"1,2\n3,4\n", "not a .npy or .csv"),
+        ("m.csv", b"1,2\n3,oops\n", "malformed"),
+        ("m.csv", b"1,2,3\n4,5\n", "different lengths"),
+        ("m.csv", b"1,2\n3,inf\n", "NaN or Inf"),
+        ("m.csv", b"1,2,3\n", "between 2 and"),
+        ("m.npy", "vec", "2-D"),
+        ("m.npy", "cube", "2-D"),
+        ("m.npy", "object", "Python objects"),
+        ("m.npy", "pickle", "malformed|never loaded"),
+        ("m.npy", b"\x93NUMPY garbage", "malformed"),
+        ("m.npy", "nan", "NaN or Inf"),
+        ("m.npy", "zeros", "all zeros"),
+    ],
+)
 def test_read_upload_refuses_bad_files(name, data, match):
     from agdui.upload import read_upload
 
-    arrays = {"vec": np.arange(4.0), "cube": np.ones((2, 3, 4)), "nan": np.array([[1.0, np.nan], [0.0, 1.0]]),
-              "zeros": np.zeros((3, 3)), "object": np.array([[1, "a"], [None, 2]], dtype=object)}
+    arrays = {
+        "vec": np.arange(4.0),
+        "cube": np.ones((2, 3, 4)),
+        "nan": np.array([[1.0, np.nan], [0.0, 1.0]]),
+        "zeros": np.zeros((3, 3)),
+        "object": np.array([[1, "a"], [None, 2]], dtype=object),
+    }
     if data == "pickle":
         data = pickle.dumps(np.eye(3))
     elif isinstance(data, str):
@@ -262,7 +301,7 @@ def test_read_upload_size_limit_and_good_files():
         read_upload("big.npy", b"0" * (50 * 1024 * 1024 + 1))
     A = np.arange(12.0).reshape(4, 3) + 1
     up_npy = read_upload("a.npy", _npy(A))
-    up_csv = read_upload("a.csv", "x,y,z\n" .encode() + "\n".join(",".join(map(str, r)) for r in A).encode())
+    up_csv = read_upload("a.csv", b"x,y,z\n" + "\n".join(",".join(map(str, r)) for r in A).encode())
     assert up_npy.shape == (4, 3) and np.array_equal(up_npy.array, A) and np.array_equal(up_csv.array, A)
     assert up_npy.digest == up_csv.digest  # keyed on content, not on the file format
     assert read_upload("b.npy", _npy(A + 1)).digest != up_npy.digest
@@ -297,7 +336,9 @@ def test_curves_csv_and_json_download_content():
     df = pd.read_csv(io.StringIO(curves_csv(r)))
     assert list(df.columns[:2]) == ["iteration_t", "e_t"] and len(df) == r.n_iter + 1
     assert {"live_bound", "frozen_x", "a_priori", "tol"} <= set(df.columns)
-    assert np.allclose(df["e_t"], r.error) and np.allclose(df["a_priori"], r.error[0] * r.bounds["rate_a_priori"] ** r.t)
+    assert np.allclose(df["e_t"], r.error) and np.allclose(
+        df["a_priori"], r.error[0] * r.bounds["rate_a_priori"] ** r.t
+    )
     doc = json.loads(r.to_json())
     assert doc["n_iter"] == r.n_iter and doc["config"]["width"] == 6  # the CLI schema
     tr = agd.solve_trials(p, seeds=range(3), width=6)

@@ -1,4 +1,5 @@
 """The Sweeps page through AppTest: render, tiny sweeps (serial and on the local Dask cluster), errors, URL."""
+
 from __future__ import annotations
 
 import base64
@@ -22,7 +23,7 @@ def open_page(query: dict | None = None, state: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     for k, v in (query or {}).items():
         at.query_params[k] = v
-    at.switch_page(PAGE).run()          # the sweeps page is the first to see the URL
+    at.switch_page(PAGE).run()  # the sweeps page is the first to see the URL
     for k, v in (state or {}).items():
         at.session_state[f"sweeps_{k}"] = v
     return at
@@ -65,12 +66,14 @@ def test_tiny_2d_sweep_draws_heatmap_profiles_table_and_csv():
     assert heat["data"][0]["type"] == "heatmap" and heat["data"][0]["x"] == ["2", "8"]
     prof = figs["Iterations to tol = 1e-08: one line per factor width d"]
     names = [d.get("name") for d in prof["data"]]
-    assert "median, d = 3" in names and any("paper shape κ²·d/(√d − √(r−1))² (constant fitted)" in str(n) for n in names)
+    assert "median, d = 3" in names and any(
+        "paper shape κ²·d/(√d − √(r−1))² (constant fitted)" in str(n) for n in names
+    )
     assert [m.value for m in at.metric][:2] == ["12", "4"]
     assert "Download the table (CSV" in at.get("download_button")[0].proto.label
-    df = at.session_state["sweeps__run"]["df"]            # what the button serves (df.to_csv)
+    df = at.session_state["sweeps__run"]["df"]  # what the button serves (df.to_csv)
     assert len(df) == 12 and set(df["kappa"]) == {2.0, 8.0} and df.attrs["complete"]
-    assert at.query_params["xv"] == "2, 8" and at.query_params["engine"] == "serial"   # bound to the URL
+    assert at.query_params["xv"] == "2, 8" and at.query_params["engine"] == "serial"  # bound to the URL
 
 
 @pytest.mark.dask
@@ -83,8 +86,9 @@ def test_1d_sweep_on_the_local_dask_cluster_draws_a_band_and_the_kappa_shape():
         assert "paper shape κ² (constant fitted)" in names
         df = at.session_state["sweeps__run"]["df"]
         assert df.attrs["engine"].startswith("local Dask cluster") and len(df) == 9
-        serial = sw.sweep({"kappa": [2, 4, 8]}, 3, base={"m": 30, "n": 24, "rank": 3, "tol": 1e-8, "max_iter": 5000},
-                          engine="serial")
+        serial = sw.sweep(
+            {"kappa": [2, 4, 8]}, 3, base={"m": 30, "n": 24, "rank": 3, "tol": 1e-8, "max_iter": 5000}, engine="serial"
+        )
         pd.testing.assert_frame_equal(df.drop(columns="seconds"), serial.drop(columns="seconds"))
     finally:
         sw.close_clients()
@@ -96,16 +100,19 @@ def test_nu_sweep_compares_failures_with_the_monte_carlo_delta():
     names = [d["name"] for d in fig["data"]]
     assert names[0].startswith("failure rate (tol not reached within max_iter)")
     assert names[1].startswith("Monte-Carlo δ(ν) = P[σ") and names[1].endswith("d = 10 [derived]")
-    assert arr(fig["data"][0]["y"])[0] == 1.0    # ν = 0.1: the default step 9/(4Cνσ₁) is too large, every trial fails
+    assert arr(fig["data"][0]["y"])[0] == 1.0  # ν = 0.1: the default step 9/(4Cνσ₁) is too large, every trial fails
     assert any("9/(4Cνσ₁)" in c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("state,needle", [
-    ({"xv": "0.5, 2"}, "grid parameter 'kappa' must be a finite number >= 1"),
-    ({"x": "width", "xv": "5, 10", "y": "width", "yv": "5"}, "both 'width'"),
-    ({"xv": "5, ten"}, "'kappa': 'ten' is not a number"),
-    ({"y": "nu", "yv": "0.5", "init": "gaussian"}, "nu applies only to init ward-kolda"),
-])
+@pytest.mark.parametrize(
+    "state,needle",
+    [
+        ({"xv": "0.5, 2"}, "grid parameter 'kappa' must be a finite number >= 1"),
+        ({"x": "width", "xv": "5, 10", "y": "width", "yv": "5"}, "both 'width'"),
+        ({"xv": "5, ten"}, "'kappa': 'ten' is not a number"),
+        ({"y": "nu", "yv": "0.5", "init": "gaussian"}, "nu applies only to init ward-kolda"),
+    ],
+)
 def test_bad_settings_give_an_error_not_a_crash(state, needle):
     at = run(open_page(state={**TINY, **state}))
     assert any(needle in e.value for e in at.error), [e.value for e in at.error]
@@ -134,7 +141,7 @@ def test_a_failure_while_running_is_reported_and_the_finished_trials_kept(monkey
         return real(pieces)
 
     monkeypatch.setattr(sw.engine, "run_task", flaky)
-    at = run(open_page(state={**TINY, "xv": "2, 4, 8", "y": "none", "trials": 20}))   # 60 trials: 6 tasks of 10
+    at = run(open_page(state={**TINY, "xv": "2, 4, 8", "y": "none", "trials": 20}))  # 60 trials: 6 tasks of 10
     assert any("The sweep failed while running (RuntimeError: worker exploded)" in e.value for e in at.error)
     assert any("Sweep stopped after 10 of 60 trials" in w.value for w in at.warning)
     assert at.metric[0].value == "10" and at.get("plotly_chart")

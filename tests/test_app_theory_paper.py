@@ -1,11 +1,11 @@
 """AppTest for the Theory and Paper pages: default render, live calculator, input errors, experiment buttons."""
+
 import json
 import random
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import APP
+from streamlit.testing.v1 import AppTest
 
 
 def open_page(page: str) -> AppTest:
@@ -30,7 +30,7 @@ def theory():
 
 def test_theory_default_render(theory):
     assert not theory.error
-    assert len(theory.latex) >= 15                                     # every formula card is typeset
+    assert len(theory.latex) >= 15  # every formula card is typeset
     titles = [c["layout"]["title"]["text"] for c in charts(theory)]
     assert len(titles) == 4 and titles[0].startswith("T(ε) grows like κ²") and "δ" in titles[2]
     m = metrics(theory)
@@ -38,12 +38,12 @@ def test_theory_default_render(theory):
     text = " ".join(md.value for md in theory.markdown)
     for grade in ("paper [V]", "secondary [S]", "derived [D]", "unverified [U]"):
         assert grade in text
-    assert "C × 1.704e+04" in text                                      # the paper's bound: unstated constant C
+    assert "C × 1.704e+04" in text  # the paper's bound: unstated constant C
 
 
 def test_calculator_numbers_follow_the_inputs(theory):
     theory.number_input(key="th_kappa").set_value(100.0).run()
-    assert metrics(theory)["T(ε) a-priori [D]"] == "872,701,789"       # ×100 for κ ×10: the κ² law
+    assert metrics(theory)["T(ε) a-priori [D]"] == "872,701,789"  # ×100 for κ ×10: the κ² law
     theory.radio(key="th_mode").set_value("d/r").run()
     theory.number_input(key="th_ratio").set_value(4.0).run()
     m = metrics(theory)
@@ -53,8 +53,14 @@ def test_calculator_numbers_follow_the_inputs(theory):
     assert not theory.error and not theory.exception
 
 
-BAD = [("th_r", 0, 5, "r must be"), ("th_d", 3, 10, "d must be"), ("th_eps", 2.0, 1e-10, "ε must be"),
-       ("th_nu", 1.5, 0.5, "ν must be"), ("th_kappa", 0.5, 10.0, "κ must be"), ("th_C", -1.0, 8.0, "C must be")]
+BAD = [
+    ("th_r", 0, 5, "r must be"),
+    ("th_d", 3, 10, "d must be"),
+    ("th_eps", 2.0, 1e-10, "ε must be"),
+    ("th_nu", 1.5, 0.5, "ν must be"),
+    ("th_kappa", 0.5, 10.0, "κ must be"),
+    ("th_C", -1.0, 8.0, "C must be"),
+]
 
 
 def test_invalid_calculator_input_gives_an_error_not_a_crash(theory):
@@ -64,9 +70,9 @@ def test_invalid_calculator_input_gives_an_error_not_a_crash(theory):
         errors = [e.value for e in theory.error]
         assert errors and word in errors[0], (key, errors)
         assert any("defaults r = 5, d = 10" in i.value for i in theory.info)
-        assert len(charts(theory)) == 2                                # δ and v1/v2 plots still shown (defaults)
+        assert len(charts(theory)) == 2  # δ and v1/v2 plots still shown (defaults)
         theory.number_input(key=key).set_value(good).run()
-        assert not theory.error and len(charts(theory)) == 4, key      # back to normal once fixed
+        assert not theory.error and len(charts(theory)) == 4, key  # back to normal once fixed
     theory.radio(key="th_mode").set_value("d/r").run()
     theory.number_input(key="th_ratio").set_value(0.5).run()
     assert not theory.exception and "d/r must be a number between 1" in theory.error[0].value
@@ -74,9 +80,9 @@ def test_invalid_calculator_input_gives_an_error_not_a_crash(theory):
 
 def test_paper_button_renders_chart_table_and_checked_claims():
     at = open_page("pages/paper.py")
-    seed = random.randint(10_000, 2**31 - 1)                           # a seed no other test cached
+    seed = random.randint(10_000, 2**31 - 1)  # a seed no other test cached
     at.number_input(key="pp_seed").set_value(seed).run()
-    assert not at.get("plotly_chart")                                 # nothing runs before a click
+    assert not at.get("plotly_chart")  # nothing runs before a click
     at.button(key="pp_run_nystrom").click().run()
     assert not at.exception
     (spec,) = charts(at)
@@ -84,7 +90,7 @@ def test_paper_button_renders_chart_table_and_checked_claims():
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 2
     claims = [m.value for m in at.markdown if "material/check_circle" in m.value or "material/cancel" in m.value]
     assert len(claims) == 2 and all("check_circle" in c for c in claims)
-    at.run()                                                          # a rerun keeps (cached) results
+    at.run()  # a rerun keeps (cached) results
     assert len(charts(at)) == 1
 
 

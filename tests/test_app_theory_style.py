@@ -1,4 +1,5 @@
 """AppTest: the Theory page draws its charts in the house style of Explore, and its calculator is bounds'."""
+
 import json
 
 from conftest import APP

@@ -1,17 +1,18 @@
 """Real-browser tests of the Compare page (Debian Chromium through Playwright). Timings are printed."""
+
 import re
 import time
 
 import pytest
-
 from conftest import screenshot, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
 
 def _charts_drawn(page, n=2, timeout=60_000):
-    page.wait_for_function(f"document.querySelectorAll(\"[data-testid='stPlotlyChart'] .js-plotly-plot\").length >= {n}",
-                           timeout=timeout)
+    page.wait_for_function(
+        f"document.querySelectorAll(\"[data-testid='stPlotlyChart'] .js-plotly-plot\").length >= {n}", timeout=timeout
+    )
 
 
 def test_compare_loads_setting_changes_url_and_url_reproduces_state(app_url, page, browser):
@@ -66,8 +67,10 @@ def test_compare_paper_preset_in_one_click_with_stop_and_resume(app_url, page):
     page.get_by_role("button", name="Run to the end").click()
     page.get_by_text(re.compile(r"#2 needs")).wait_for(timeout=180_000)
     wait_for_app_run(page, timeout=180_000)
-    print(f"[timing] Compare: paper preset (10 trials each, Gaussian up to 60,000 iterations), "
-          f"incl. the stop and resume: {time.perf_counter() - t0:.2f} s")
+    print(
+        f"[timing] Compare: paper preset (10 trials each, Gaussian up to 60,000 iterations), "
+        f"incl. the stop and resume: {time.perf_counter() - t0:.2f} s"
+    )
     text = page.get_by_text("In median, #1 reaches the tolerance").inner_text()
     wk, gauss = _two_numbers(text)
     print(f"[result] {text}")

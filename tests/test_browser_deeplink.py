@@ -3,8 +3,8 @@
 With the page files in pages/, Streamlit runs a page file directly (v1 multipage emulation) until
 some run has called st.navigation; agdui.ensure_router reruns through app.py instead.
 """
-import pytest
 
+import pytest
 from conftest import streamlit_server, wait_for_app_run
 
 pytestmark = pytest.mark.browser

@@ -1,10 +1,10 @@
 """Real-browser tests of the Explore page (Debian Chromium through Playwright). Timings are printed."""
+
 import re
 import time
 
 import numpy as np
 import pytest
-
 from conftest import screenshot, wait_for_app_run
 
 pytestmark = pytest.mark.browser
@@ -21,8 +21,9 @@ def shared(browser):
 
 
 def _charts_drawn(page, n=N_CHARTS, timeout=60_000):
-    page.wait_for_function(f"document.querySelectorAll(\"[data-testid='stPlotlyChart'] .js-plotly-plot\").length >= {n}",
-                           timeout=timeout)
+    page.wait_for_function(
+        f"document.querySelectorAll(\"[data-testid='stPlotlyChart'] .js-plotly-plot\").length >= {n}", timeout=timeout
+    )
 
 
 def _tall(page, height=3400):
@@ -132,7 +133,11 @@ def test_explore_bad_url_shows_error_not_traceback(app_url, shared):
     wait_for_app_run(page)
     _charts_drawn(page, 3)
     errors = page.get_by_test_id("stAlertContentError").all_inner_texts()
-    assert any("'algorithm'" in e for e in errors) and any("'m'" in e for e in errors) and any("'tol'" in e for e in errors)
+    assert (
+        any("'algorithm'" in e for e in errors)
+        and any("'m'" in e for e in errors)
+        and any("'tol'" in e for e in errors)
+    )
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "explore_bad_url")
 

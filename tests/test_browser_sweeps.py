@@ -1,4 +1,5 @@
 """The Sweeps page in a real browser (Debian Chromium): deep link, run a tiny sweep on Dask by clicking, Stop."""
+
 from __future__ import annotations
 
 import time
@@ -11,11 +12,11 @@ TINY = "x=kappa&xv=2,4,8&y=width&yv=3,6&trials=3&m=30&n=24&rank=3"
 
 
 def open_sweeps(page, app_url: str, query: str) -> None:
-    page.goto(f"{app_url}/sweeps?{query}")    # a deep link (the page routes itself through app.py)
+    page.goto(f"{app_url}/sweeps?{query}")  # a deep link (the page routes itself through app.py)
     wait_for_app_run(page)
     from playwright.sync_api import expect
 
-    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Sweeps")   # the router's titles, not file names
+    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Sweeps")  # the router's titles, not file names
 
 
 def test_tiny_sweep_by_clicking_draws_heatmap_and_profiles(page, app_url):
@@ -33,9 +34,9 @@ def test_tiny_sweep_by_clicking_draws_heatmap_and_profiles(page, app_url):
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("18")
     expect(page.get_by_test_id("stDownloadButton")).to_have_count(1)
     assert page.get_by_test_id("stException").count() == 0 and page.get_by_test_id("stAlertContentError").count() == 0
-    assert "engine" not in page.url and "xv=2" in page.url        # the settings stay in the URL
+    assert "engine" not in page.url and "xv=2" in page.url  # the settings stay in the URL
     page.set_viewport_size({"width": 1400, "height": 2300})
-    page.wait_for_timeout(1000)   # let the table canvas paint before the picture
+    page.wait_for_timeout(1000)  # let the table canvas paint before the picture
     screenshot(page, "sweeps_2d")
 
 
@@ -46,7 +47,7 @@ def test_stop_cancels_and_keeps_the_finished_trials(page, app_url):
     page.get_by_role("button", name="Run sweep").click()
     progress = page.get_by_test_id("stProgress")
     expect(progress).to_be_visible(timeout=60_000)
-    expect(progress).not_to_contain_text("0 of 240 trials", timeout=60_000)   # some trials have finished
+    expect(progress).not_to_contain_text("0 of 240 trials", timeout=60_000)  # some trials have finished
     t0 = time.perf_counter()
     page.get_by_role("button", name="Stop").click()
     wait_for_app_run(page, timeout=60_000)
@@ -58,5 +59,5 @@ def test_stop_cancels_and_keeps_the_finished_trials(page, app_url):
     assert 0 < done < 240 and "every outstanding task was cancelled" in text
     assert page.get_by_test_id("stException").count() == 0
     page.set_viewport_size({"width": 1400, "height": 1600})
-    page.wait_for_timeout(1000)   # let the table canvas paint before the picture
+    page.wait_for_timeout(1000)  # let the table canvas paint before the picture
     screenshot(page, "sweeps_stopped")

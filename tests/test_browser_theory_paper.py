@@ -1,8 +1,8 @@
 """Real-browser smoke tests of the Theory and Paper pages (Debian Chromium via the shared fixtures)."""
+
 import time
 
 import pytest
-
 from conftest import screenshot, wait_for_app_run
 
 pytestmark = pytest.mark.browser
@@ -38,7 +38,7 @@ def test_theory_page_renders_latex_charts_and_reacts(page, app_url):
     box.fill("100")
     box.press("Enter")
     wait_for_app_run(page)
-    page.get_by_text("872,701,789").first.wait_for(timeout=30_000)   # T(ε) follows κ²
+    page.get_by_text("872,701,789").first.wait_for(timeout=30_000)  # T(ε) follows κ²
     assert_no_exception(page)
     page.get_by_test_id("stPlotlyChart").first.scroll_into_view_if_needed()
     path = screenshot(page, "theory_page")
@@ -55,15 +55,17 @@ def test_paper_page_runs_an_experiment_by_click(page, app_url):
     page.locator(".gtitle", has_text="ScaledGD with the Nyström initialization").first.wait_for(timeout=30_000)
     assert_no_exception(page)
     block = page.locator(".st-key-pp_block_nystrom")
-    block.get_by_test_id("stDataFrame").wait_for(timeout=30_000)          # the table renders lazily
+    block.get_by_test_id("stDataFrame").wait_for(timeout=30_000)  # the table renders lazily
     block.get_by_text("check_circle").nth(1).wait_for(timeout=30_000)
     assert block.get_by_test_id("stPlotlyChart").count() == 1 and block.get_by_test_id("stDataFrame").count() == 1
-    assert block.get_by_text("check_circle").count() == 2                 # both claims re-checked and holding
+    assert block.get_by_text("check_circle").count() == 2  # both claims re-checked and holding
     assert block.get_by_text("cancel").count() == 0
     block.get_by_test_id("stPlotlyChart").scroll_into_view_if_needed()
-    page.mouse.move(5, 5)                                                 # no tooltip over the chart
+    page.mouse.move(5, 5)  # no tooltip over the chart
     path = screenshot(page, "paper_page")
-    print(f"\npaper: first render {seconds:.2f} s, Nyström experiment click→chart {time.perf_counter() - t0:.2f} s, {path}")
+    print(
+        f"\npaper: first render {seconds:.2f} s, Nyström experiment click→chart {time.perf_counter() - t0:.2f} s, {path}"
+    )
 
 
 def test_paper_stop_keeps_the_finished_runs(page, app_url):
@@ -74,13 +76,13 @@ def test_paper_stop_keeps_the_finished_runs(page, app_url):
     t0 = time.perf_counter()
     page.locator(".st-key-pp_run_init").get_by_role("button", name="Run").click()
     stop = page.get_by_role("button", name="Stop")
-    stop.wait_for(timeout=30_000)                                         # shown once the run takes > 0.5 s
+    stop.wait_for(timeout=30_000)  # shown once the run takes > 0.5 s
     page.wait_for_timeout(300)
     stop.click()
     block = page.locator(".st-key-pp_block_init")
     block.get_by_text("Stopped before the end: showing the 1 of 3 runs").wait_for(timeout=30_000)
     wait_for_app_run(page)
-    assert block.get_by_test_id("stPlotlyChart").count() == 1             # the Ward–Kolda run that had finished
-    assert block.get_by_text("check_circle").count() == 0                 # no claims are checked on a partial run
+    assert block.get_by_test_id("stPlotlyChart").count() == 1  # the Ward–Kolda run that had finished
+    assert block.get_by_text("check_circle").count() == 0  # no claims are checked on a partial run
     assert_no_exception(page)
     print(f"\npaper: Run → Stop → partial chart {time.perf_counter() - t0:.2f} s")

@@ -1,4 +1,5 @@
 """Theory formulas against hand-computed values (theory.md §10) and honest labelling."""
+
 import math
 
 import pytest
@@ -37,7 +38,7 @@ def test_delta_monte_carlo_matches_theory_calibration():
 
 def test_local_rates():
     assert bounds.local_rate("scaledgd", 2 / 3, 0.1) == pytest.approx(1 / 9)
-    assert bounds.local_rate("gd", 0.5, 0.1) == pytest.approx(0.95 ** 2)
+    assert bounds.local_rate("gd", 0.5, 0.1) == pytest.approx(0.95**2)
     assert bounds.local_rate("precgd", 0.5, 0.1) == pytest.approx(0.25)
     assert bounds.local_rate("fa", 0.5, 0.1) is None
 

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import agdcore as agd
 from agdcore.algorithms import ALGORITHMS, StepContext, naive_step
@@ -23,7 +24,7 @@ def test_gradient_matches_central_differences(small_problem):
     fd = (small_problem.loss(X + h * dX, Y + h * dY) - small_problem.loss(X - h * dX, Y - h * dY)) / (2 * h)
     assert fd == pytest.approx(np.vdot(gX, dX) + np.vdot(gY, dY), rel=1e-7)
     # and entrywise for a few coordinates
-    for (i, j) in [(0, 0), (5, 2), (29, 3)]:
+    for i, j in [(0, 0), (5, 2), (29, 3)]:
         E = np.zeros_like(X)
         E[i, j] = 1
         fd_ij = (small_problem.loss(X + h * E, Y) - small_problem.loss(X - h * E, Y)) / (2 * h)
@@ -69,8 +70,14 @@ def test_small_step_direction_is_minus_gradient(small_problem, name):
 
 
 @settings(max_examples=25, deadline=None)
-@given(m=st.integers(2, 12), n=st.integers(2, 12), d=st.integers(1, 4), B=st.integers(1, 4),
-       name=st.sampled_from(["agd", "gd", "precgd", "fa"]), seed=st.integers(0, 2**16))
+@given(
+    m=st.integers(2, 12),
+    n=st.integers(2, 12),
+    d=st.integers(1, 4),
+    B=st.integers(1, 4),
+    name=st.sampled_from(["agd", "gd", "precgd", "fa"]),
+    seed=st.integers(0, 2**16),
+)
 def test_batched_step_equals_per_trial_step(m, n, d, B, name, seed):
     rng = np.random.default_rng(seed)
     A = rng.standard_normal((m, n))
@@ -84,8 +91,8 @@ def test_batched_step_equals_per_trial_step(m, n, d, B, name, seed):
     ctx = StepContext(A, A.T, float(np.vdot(A, A)), 0.01, opts, state)
     Xb, Yb, _, sb, _ = ALGORITHMS[name].step(ctx, X, Y, None)
     for b in range(B):
-        c1 = StepContext(A, A.T, ctx.norm2, 0.01, opts, {k: v[b:b + 1] for k, v in state.items()})
-        X1, Y1, _, s1, _ = ALGORITHMS[name].step(c1, X[b:b + 1], Y[b:b + 1], None)
+        c1 = StepContext(A, A.T, ctx.norm2, 0.01, opts, {k: v[b : b + 1] for k, v in state.items()})
+        X1, Y1, _, s1, _ = ALGORITHMS[name].step(c1, X[b : b + 1], Y[b : b + 1], None)
         np.testing.assert_allclose(Xb[b], X1[0], rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(Yb[b], Y1[0], rtol=1e-12, atol=1e-12)
         assert sb[b] == pytest.approx(s1[0], rel=1e-12, abs=1e-12)
@@ -104,8 +111,7 @@ MONOTONE = [(a, i) for a in DESCENT for i in INITS if (a, i) != ("scaledgd", "ga
 def test_small_step_decreases_loss_monotonically(small_problem, algorithm, init):
     step = 0.02 if ALGORITHMS[algorithm].preconditioned else 0.02 / small_problem.sigma1
     kw = {"perturbation": 0.05} if init == "spectral" else {}
-    r = agd.solve(small_problem, algorithm, init, width=4, step=step, max_iter=200, tol=0, seed=3,
-                  theory=False, **kw)
+    r = agd.solve(small_problem, algorithm, init, width=4, step=step, max_iter=200, tol=0, seed=3, theory=False, **kw)
     e = r.error[np.isfinite(r.error)]
     assert e.size > 100
     assert np.all(np.diff(e) <= 1e-12 * e[:-1]), f"loss increased for {algorithm}/{init}"
@@ -158,7 +164,7 @@ def test_ward_kolda_keeps_x_in_column_span(default_run):
     p, r = default_run
     assert r.converged
     sx = r.sv_x
-    assert np.all(sx[:, p.rank:] <= 1e-12 * sx[:, :1])
+    assert np.all(sx[:, p.rank :] <= 1e-12 * sx[:, :1])
     assert np.all(sx[:, p.rank - 1] > 1e-3 * sx[:, 0])
     assert p.in_column_span(r.X, rtol=1e-10)
 
@@ -211,10 +217,12 @@ def test_derived_certificate_envelope_holds_where_certified():
 
 def test_gd_with_tiny_step_tracks_the_gradient_flow(small_problem):
     h = 2e-3
-    gd = agd.solve(small_problem, "gd", "gaussian", width=3, step=h, max_iter=4000, tol=0, seed=3, scale=0.1,
-                   theory=False)
-    flow = agd.solve(small_problem, "flow", "gaussian", width=3, step=h, max_iter=4000, tol=0, seed=3, scale=0.1,
-                     theory=False)
+    gd = agd.solve(
+        small_problem, "gd", "gaussian", width=3, step=h, max_iter=4000, tol=0, seed=3, scale=0.1, theory=False
+    )
+    flow = agd.solve(
+        small_problem, "flow", "gaussian", width=3, step=h, max_iter=4000, tol=0, seed=3, scale=0.1, theory=False
+    )
     assert flow.is_flow and flow.t[-1] == pytest.approx(h * 4000)
     e_gd_at_flow_t = np.interp(flow.t, gd.t * h, gd.error)
     mask = flow.t > 0.5
@@ -225,8 +233,9 @@ def test_gd_with_tiny_step_tracks_the_gradient_flow(small_problem):
 
 def test_gradient_flow_conserves_balancedness(small_problem):
     """Under gradient flow XᵀX − YᵀY is constant (theory.md Part II §9.2)."""
-    r = agd.solve(small_problem, "flow", "gaussian", width=3, step=0.01, max_iter=2000, tol=0, seed=1, scale=0.3,
-                  theory=False)
+    r = agd.solve(
+        small_problem, "flow", "gaussian", width=3, step=0.01, max_iter=2000, tol=0, seed=1, scale=0.3, theory=False
+    )
     assert r.balance[0] > 1e-3
     np.testing.assert_allclose(r.balance, r.balance[0], rtol=1e-5)
 
@@ -239,7 +248,6 @@ def test_noisy_problem_ends_at_eckart_young_floor():
     assert r.final_error == pytest.approx(p.floor(4), rel=1e-6)
     chk = {c["name"]: c["ok"] for c in r.bounds["checks"]}
     assert chk["A exactly rank r"] is False
-
 
 
 @pytest.mark.parametrize("name", DISCRETE)

@@ -1,4 +1,5 @@
 """Run control: statuses, divergence, callbacks, exact error tracking, validation, trials."""
+
 import warnings
 
 import numpy as np
@@ -78,6 +79,7 @@ def test_callback_stop_iteration_also_stops():
     def cb(progress):
         if progress.iteration == 5:
             raise StopIteration
+
     r = agd.solve(agd.make_problem(), max_iter=1000, callback=cb, callback_interval=0.0)
     assert r.status == "stopped" and r.n_iter == 5
 
@@ -88,40 +90,47 @@ def test_flow_callback_can_stop():
     def cb(progress):
         calls.append(progress.t)
         return True
+
     r = agd.solve(agd.make_problem(), "flow", "gaussian", width=5, max_iter=100_000, callback=cb, callback_interval=0.0)
     assert r.status == "stopped" and len(calls) == 1 and r.t[-1] <= calls[0] + 1e-12
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(width=0), "width must be an integer between 1 and 100"),
-    (dict(width=101), "width must be an integer between 1 and 100"),
-    (dict(step=0.0), "step must be a finite number > 0"),
-    (dict(step=-1.0), "step must be a finite number > 0"),
-    (dict(step=float("nan")), "step must be a finite number"),
-    (dict(algorithm="newton"), "Unknown algorithm 'newton'; expected one of 'agd'"),
-    (dict(init="ones"), "Unknown init 'ones'; expected one of 'ward-kolda'"),
-    (dict(max_iter=-1), "max_iter must be an integer between 0"),
-    (dict(tol=-1e-3), "tol must be a finite number >= 0"),
-    (dict(foo=1), r"Unknown option\(s\) \['foo'\]"),
-    (dict(nu=2.0), "nu must be a finite number > 0 and <= 1"),
-    (dict(C=0.0), "C must be a finite number > 0"),
-    (dict(init="gaussian", C=3.0), r"Unknown option\(s\) \['C'\]"),
-    (dict(init=(np.zeros((3, 3)), np.zeros((3, 3)))), r"X0 of shape \(100, 10\)"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(width=0), "width must be an integer between 1 and 100"),
+        (dict(width=101), "width must be an integer between 1 and 100"),
+        (dict(step=0.0), "step must be a finite number > 0"),
+        (dict(step=-1.0), "step must be a finite number > 0"),
+        (dict(step=float("nan")), "step must be a finite number"),
+        (dict(algorithm="newton"), "Unknown algorithm 'newton'; expected one of 'agd'"),
+        (dict(init="ones"), "Unknown init 'ones'; expected one of 'ward-kolda'"),
+        (dict(max_iter=-1), "max_iter must be an integer between 0"),
+        (dict(tol=-1e-3), "tol must be a finite number >= 0"),
+        (dict(foo=1), r"Unknown option\(s\) \['foo'\]"),
+        (dict(nu=2.0), "nu must be a finite number > 0 and <= 1"),
+        (dict(C=0.0), "C must be a finite number > 0"),
+        (dict(init="gaussian", C=3.0), r"Unknown option\(s\) \['C'\]"),
+        (dict(init=(np.zeros((3, 3)), np.zeros((3, 3)))), r"X0 of shape \(100, 10\)"),
+    ],
+)
 def test_invalid_settings_raise_clear_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         agd.solve(agd.make_problem(), **kwargs)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(rank=0), "rank must be an integer between 1 and 100"),
-    (dict(rank=101), "rank must be an integer between 1 and 100"),
-    (dict(kappa=0.5), "kappa must be a finite number >= 1"),
-    (dict(m=0), "m must be an integer >= 1"),
-    (dict(spectrum="flat"), "Unknown spectrum 'flat'"),
-    (dict(noise=-0.1), "noise must be a finite number >= 0"),
-    (dict(m=200_000, n=200_000), "memory budget"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(rank=0), "rank must be an integer between 1 and 100"),
+        (dict(rank=101), "rank must be an integer between 1 and 100"),
+        (dict(kappa=0.5), "kappa must be a finite number >= 1"),
+        (dict(m=0), "m must be an integer >= 1"),
+        (dict(spectrum="flat"), "Unknown spectrum 'flat'"),
+        (dict(noise=-0.1), "noise must be a finite number >= 0"),
+        (dict(m=200_000, n=200_000), "memory budget"),
+    ],
+)
 def test_invalid_problems_raise_clear_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         agd.make_problem(**kwargs)
@@ -135,14 +144,17 @@ def test_memory_budget_is_configurable(monkeypatch):
         agd.make_problem(100, 100)
 
 
-@pytest.mark.parametrize("bad, match", [
-    (np.zeros(5), "A must be a 2-D array"),
-    (np.zeros((2, 2, 2)), "A must be a 2-D array"),
-    (np.zeros((0, 3)), "non-empty"),
-    (np.array([[1.0, np.nan]]), "NaN or Inf"),
-    (np.zeros((3, 3)), "zero matrix"),
-    (np.array([[1, "a"]], dtype=object), "real numeric"),
-])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (np.zeros(5), "A must be a 2-D array"),
+        (np.zeros((2, 2, 2)), "A must be a 2-D array"),
+        (np.zeros((0, 3)), "non-empty"),
+        (np.array([[1.0, np.nan]]), "NaN or Inf"),
+        (np.zeros((3, 3)), "zero matrix"),
+        (np.array([[1, "a"]], dtype=object), "real numeric"),
+    ],
+)
 def test_problem_from_array_validates(bad, match):
     with pytest.raises(ValueError, match=match):
         agd.Problem.from_array(bad)
@@ -154,7 +166,7 @@ def test_problem_facts():
     np.testing.assert_allclose(p.singular_values[:4], s[:4], rtol=1e-12)
     np.testing.assert_allclose(p.singular_values[:4], np.linspace(1, 1 / 8, 4), rtol=1e-12)
     assert p.kappa == pytest.approx(8.0) and p.is_exactly_low_rank
-    assert p.floor(4) == 0.0 and p.floor(2) == pytest.approx(np.sum(s[2:] ** 2) / np.sum(s ** 2), rel=1e-10)
+    assert p.floor(4) == 0.0 and p.floor(2) == pytest.approx(np.sum(s[2:] ** 2) / np.sum(s**2), rel=1e-10)
     noisy = agd.make_problem(50, 40, 4, 8.0, noise=0.1, seed=3)
     clean = agd.make_problem(50, 40, 4, 8.0, noise=0.0, seed=3)
     assert np.linalg.norm(noisy.A - clean.A) == pytest.approx(0.1 * np.linalg.norm(clean.A), rel=1e-12)
@@ -229,8 +241,9 @@ def test_trials_should_stop_is_polled_every_iteration():
         calls["n"] += 1
         return calls["n"] > 50
 
-    t = agd.solve_trials(p, range(6), init="gaussian", width=4, max_iter=200_000, tol=0.0, chunk=6,
-                         should_stop=should_stop)
+    t = agd.solve_trials(
+        p, range(6), init="gaussian", width=4, max_iter=200_000, tol=0.0, chunk=6, should_stop=should_stop
+    )
     assert list(t.status) == ["stopped"] * 6
     assert np.all(np.isfinite(t.final_error)) and t.errors.shape[1] == 200_001
     assert np.sum(np.isfinite(t.errors[0])) <= 52

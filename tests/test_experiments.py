@@ -1,4 +1,5 @@
 """Tests of agdcore.experiments: valid configurations, and every caption's claims and numbers reproduced."""
+
 import time
 
 import numpy as np
@@ -28,8 +29,9 @@ def test_configurations_are_valid_and_labelled(key):
         assert set(cfg.overlays) <= {"live_bound", "floor", "local_rate", "as_time"}
         assert cfg.panel == ("time" if cfg.algorithm == "flow" else "iteration")
         p = cfg.make_problem()
-        res = agd.solve(p, cfg.algorithm, cfg.init, cfg.width, cfg.step, 0, ex.TOL, 1, theory=False,
-                        **dict(cfg.options))                     # max_iter = 0: validates every setting, no iterations
+        res = agd.solve(
+            p, cfg.algorithm, cfg.init, cfg.width, cfg.step, 0, ex.TOL, 1, theory=False, **dict(cfg.options)
+        )  # max_iter = 0: validates every setting, no iterations
         assert res.status in ("max_iter", "converged") and res.error[0] > 0
 
 
@@ -48,8 +50,10 @@ def test_init_capped_still_shows_wk_faster_than_gaussian(outcomes):
     wk, g10, g5 = outcomes["init-capped"].runs
     assert wk.to_tol == 299 and g10.to_tol is None and g10.status == "max_iter"
     assert g5.to_tol == 201
-    assert wk.milestones[1e-9] == 268 and g10.milestones[1e-9] == 194   # numbers quoted in the caption
-    assert wk.overlays and np.all(wk.overlays[0].y[1:] >= wk.y[1:len(wk.overlays[0].y)] * (1 - 1e-9))  # live bound above
+    assert wk.milestones[1e-9] == 268 and g10.milestones[1e-9] == 194  # numbers quoted in the caption
+    assert wk.overlays and np.all(
+        wk.overlays[0].y[1:] >= wk.y[1 : len(wk.overlays[0].y)] * (1 - 1e-9)
+    )  # live bound above
 
 
 def test_init_full_run_reproduces_the_caption():
@@ -78,11 +82,11 @@ def test_width_table_shows_factors_and_medians(outcomes):
     assert list(rows[0])[:4] == ["run", "v2 factor [paper]", "v1 factor [paper]", "a-priori T(1e-10) [derived]"]
     assert [r["v2 factor [paper]"] for r in rows] == [89.72, 7.4, 3.27]
     assert [r["v1 factor [paper]"] for r in rows] == [float("inf"), 2.0, 1.33]
-    assert rows[0]["iterations, per seed"] == "390, 374, 362, 349, 336"          # theory.md-consistent seeds 1–5
+    assert rows[0]["iterations, per seed"] == "390, 374, 362, 349, 336"  # theory.md-consistent seeds 1–5
     meds = [r.to_tol for r in outcomes["width"].runs]
-    assert meds == [362, 291, 300]                               # caption: ≈ 360, 290, 300
+    assert meds == [362, 291, 300]  # caption: ≈ 360, 290, 300
     T = [r["a-priori T(1e-10) [derived]"] for r in rows]
-    assert T[0] > T[1] > T[2] > 100 * max(meds)                  # the a-priori bound is pessimistic
+    assert T[0] > T[1] > T[2] > 100 * max(meds)  # the a-priori bound is pessimistic
 
 
 def test_flow_is_plotted_against_time_and_matches_gd(outcomes):
@@ -146,7 +150,7 @@ def test_sink_survives_an_exception_raised_by_the_progress_callback():
 def test_seed_changes_the_draws():
     a = ex.run_config(ex.EXPERIMENTS["init"].runs[0], seed=1)
     b = ex.run_config(ex.EXPERIMENTS["init"].runs[0], seed=2)
-    assert a.to_tol == 299 and b.to_tol == 313                     # theory.md §10: 299, and 313 for seed 2
+    assert a.to_tol == 299 and b.to_tol == 313  # theory.md §10: 299, and 313 for seed 2
 
 
 def test_thin_keeps_ends_and_bounds_size():

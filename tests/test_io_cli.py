@@ -1,4 +1,5 @@
 """Matrix loading (never unpickles) and the command line (exit 2, one line, no traceback)."""
+
 import json
 import pickle
 import subprocess
@@ -11,8 +12,9 @@ import agdcore as agd
 
 
 def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "agdcore", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "agdcore", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def test_load_npy_and_csv(tmp_path):
@@ -24,14 +26,17 @@ def test_load_npy_and_csv(tmp_path):
     np.testing.assert_array_equal(agd.load_matrix((tmp_path / "a.npy").read_bytes(), name="x.npy"), A)
 
 
-@pytest.mark.parametrize("name, content, match", [
-    ("a.txt", b"1,2\n3,4\n", "must end in .npy or .csv"),
-    ("a.csv", b"1,2\n3,x\n", "row 2 has a non-numeric entry 'x'"),
-    ("a.csv", b"1,2\n3\n", "rows have different lengths"),
-    ("a.csv", b"1,nan\n3,4\n", "NaN or Inf"),
-    ("a.csv", b"", "empty"),
-    ("a.npy", b"not an npy file", "malformed"),
-])
+@pytest.mark.parametrize(
+    "name, content, match",
+    [
+        ("a.txt", b"1,2\n3,4\n", "must end in .npy or .csv"),
+        ("a.csv", b"1,2\n3,x\n", "row 2 has a non-numeric entry 'x'"),
+        ("a.csv", b"1,2\n3\n", "rows have different lengths"),
+        ("a.csv", b"1,nan\n3,4\n", "NaN or Inf"),
+        ("a.csv", b"", "empty"),
+        ("a.npy", b"not an npy file", "malformed"),
+    ],
+)
 def test_load_rejects_bad_files(tmp_path, name, content, match):
     (tmp_path / name).write_bytes(content)
     with pytest.raises(ValueError, match=match):
@@ -54,8 +59,15 @@ def test_load_never_unpickles(tmp_path):
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("arr, match", [(np.ones(4), "2-D"), (np.ones((2, 2, 2)), "2-D"),
-                                        (np.array([[np.inf, 1.0]]), "NaN or Inf"), (np.zeros((2, 2)), "all zeros")])
+@pytest.mark.parametrize(
+    "arr, match",
+    [
+        (np.ones(4), "2-D"),
+        (np.ones((2, 2, 2)), "2-D"),
+        (np.array([[np.inf, 1.0]]), "NaN or Inf"),
+        (np.zeros((2, 2)), "all zeros"),
+    ],
+)
 def test_load_rejects_bad_arrays(tmp_path, arr, match):
     np.save(tmp_path / "b.npy", arr)
     with pytest.raises(ValueError, match=match):
@@ -95,26 +107,49 @@ def test_cli_matrix_file_and_noisy_flow(tmp_path):
     A = agd.make_problem(40, 30, 3, 4.0, noise=0.01, seed=0).A
     np.savetxt(tmp_path / "A.csv", A, delimiter=",")
     out = tmp_path / "o.json"
-    proc = run_cli("run", "--matrix", str(tmp_path / "A.csv"), "--rank", "3", "--width", "3",
-                   "--algorithm", "flow", "--init", "gaussian", "--init-scale", "0.1", "--step", "0.5",
-                   "--max-iter", "400", "--tol", "1e-9", "--json", str(out))
+    proc = run_cli(
+        "run",
+        "--matrix",
+        str(tmp_path / "A.csv"),
+        "--rank",
+        "3",
+        "--width",
+        "3",
+        "--algorithm",
+        "flow",
+        "--init",
+        "gaussian",
+        "--init-scale",
+        "0.1",
+        "--step",
+        "0.5",
+        "--max-iter",
+        "400",
+        "--tol",
+        "1e-9",
+        "--json",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(out.read_text())
     assert doc["config"]["algorithm"] == "flow" and doc["floor"] > 0
     assert doc["bounds"]["live_bound"] is None
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["run", "--width", "0"], "width must be an integer between 1 and 100"),
-    (["run", "--algorithm", "newton"], "invalid choice: 'newton'"),
-    (["run", "--kappa", "0.5"], "kappa must be a finite number >= 1"),
-    (["run", "--step", "-1"], "step must be a finite number > 0"),
-    (["run", "--m", "abc"], "invalid int value: 'abc'"),
-    (["run", "--matrix", "/nonexistent/A.npy"], "cannot be read"),
-    (["run", "--init", "gaussian", "--C", "3"], "--C, --D and --nu apply only to --init ward-kolda"),
-    (["run", "--m", "300000", "--n", "300000"], "memory budget"),
-    ([], "missing command"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["run", "--width", "0"], "width must be an integer between 1 and 100"),
+        (["run", "--algorithm", "newton"], "invalid choice: 'newton'"),
+        (["run", "--kappa", "0.5"], "kappa must be a finite number >= 1"),
+        (["run", "--step", "-1"], "step must be a finite number > 0"),
+        (["run", "--m", "abc"], "invalid int value: 'abc'"),
+        (["run", "--matrix", "/nonexistent/A.npy"], "cannot be read"),
+        (["run", "--init", "gaussian", "--C", "3"], "--C, --D and --nu apply only to --init ward-kolda"),
+        (["run", "--m", "300000", "--n", "300000"], "memory budget"),
+        ([], "missing command"),
+    ],
+)
 def test_cli_bad_input_exits_2_with_one_line(args, needle):
     proc = run_cli(*args)
     assert proc.returncode == 2

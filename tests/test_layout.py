@@ -1,4 +1,5 @@
 """The shape of the core: what it imports, no import circles, modules of a readable size."""
+
 import ast
 import subprocess
 import sys
@@ -24,10 +25,12 @@ def _modules():
 
 def test_the_core_outside_the_figure_builders_imports_no_plotly_pandas_dask_or_streamlit():
     mods = [m for m, _ in _modules() if not m.startswith(BUILDERS) and m != "agdcore.__main__"]
-    code = ("import importlib, sys\n"
-            f"for m in {mods!r}: importlib.import_module(m)\n"
-            f"bad = sorted(k for k in sys.modules if k.split('.')[0] in {HEAVY!r})\n"
-            "print(','.join(bad))")
+    code = (
+        "import importlib, sys\n"
+        f"for m in {mods!r}: importlib.import_module(m)\n"
+        f"bad = sorted(k for k in sys.modules if k.split('.')[0] in {HEAVY!r})\n"
+        "print(','.join(bad))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"heavy imports: {out.stdout.strip()}"
     assert len(mods) > 15  # the check really covered the core
@@ -67,7 +70,7 @@ def test_no_import_circles():
         state[m] = 1
         for t in graph[m]:
             if state.get(t) == 1:
-                pytest.fail("import circle: " + " -> ".join(stack[stack.index(t):] + [t]))
+                pytest.fail("import circle: " + " -> ".join(stack[stack.index(t) :] + [t]))
             if t not in state:
                 visit(t, stack + [t])
         state[m] = 2

@@ -1,4 +1,5 @@
 """The run's messages say what their advice is and never contradict the run shown (issue 14 item 2)."""
+
 import re
 
 import agdcore as agd
@@ -14,7 +15,7 @@ def test_divergence_hint_is_labelled_a_rule_of_thumb_and_is_below_the_diverged_s
     bad = agd.solve(p, step=2.0, seed=1)
     assert ok.status == "converged" and bad.status == "diverged"
     assert "rule of thumb" in bad.message and "not a bound" in bad.message
-    assert "largest stable step" not in bad.message     # 1.5 converged: no such claim may be made
+    assert "largest stable step" not in bad.message  # 1.5 converged: no such claim may be made
     assert _suggested(bad.message) < 2.0
 
 

@@ -1,4 +1,5 @@
 """Unit tests for the pure Plotly builders in agdcore.plots (no streamlit)."""
+
 import math
 
 import numpy as np
@@ -30,9 +31,16 @@ def test_loss_figure_overlays_named_with_source_and_formula(wk_run):
     fig = plots.loss_figure(r)
     names = _names(fig)
     assert names[0].startswith("e<sub>t</sub> (observed)")
-    by_key = {key: next(n for n in names if marker in n) for key, marker in
-              [("live", "live bound"), ("frozen", "frozen-X"), ("apriori", "a-priori"), ("floor", "Eckart"),
-               ("tol", "tolerance")]}
+    by_key = {
+        key: next(n for n in names if marker in n)
+        for key, marker in [
+            ("live", "live bound"),
+            ("frozen", "frozen-X"),
+            ("apriori", "a-priori"),
+            ("floor", "Eckart"),
+            ("tol", "tolerance"),
+        ]
+    }
     assert "(derived" in by_key["live"] and "(derived" in by_key["frozen"] and "(derived" in by_key["apriori"]
     assert "(exact)" in by_key["floor"] and "your setting" in by_key["tol"]
     hovers = {t.name: t.hovertemplate or "" for t in fig.data}
@@ -119,7 +127,10 @@ def test_balance_and_spectrum_figures(wk_run):
     fs = plots.spectrum_figure(r, 3, p.singular_values)
     assert len(fs.data) == 4 and any("(exact)" in n for n in _names(fs))
     assert f"t = {r.t[r.record_index[3]]:.4g}" in fs.layout.title.text
-    assert plots.spectrum_figure(r, 10**6).layout.title.text == plots.spectrum_figure(r, len(r.record_index) - 1).layout.title.text
+    assert (
+        plots.spectrum_figure(r, 10**6).layout.title.text
+        == plots.spectrum_figure(r, len(r.record_index) - 1).layout.title.text
+    )
 
 
 def test_trials_and_iterations_figures():
@@ -175,18 +186,21 @@ def _tick_values(ax) -> list[float]:
 def test_iterations_box_plot_ticks_label_300_when_data_spans_250_to_2500():
     """A log axis over 250…2500 iterations must label the low end (≈ 300), not only 500/1000/2000."""
     from types import SimpleNamespace
-    runs = [("#1 WK", SimpleNamespace(iterations_to_tol=np.array([250.0, 300, 320, 900, 1500]))),
-            ("#2 Gaussian", SimpleNamespace(iterations_to_tol=np.array([700.0, 1100, 2500, np.inf])))]
+
+    runs = [
+        ("#1 WK", SimpleNamespace(iterations_to_tol=np.array([250.0, 300, 320, 900, 1500]))),
+        ("#2 Gaussian", SimpleNamespace(iterations_to_tol=np.array([700.0, 1100, 2500, np.inf]))),
+    ]
     fig = plots.iterations_figure(runs)
     ax = fig.layout.xaxis
     ticks = _tick_values(ax)
     lo, hi = 10 ** ax.range[0], 10 ** ax.range[1]
     assert ax.type == "log" and lo <= 250 and hi >= 2500
     assert all(lo <= v <= hi for v in ticks)
-    assert any(abs(v - 300) / 300 <= 0.1 for v in ticks), ticks         # a label near 300
-    assert min(ticks) <= 250 * 1.25 and max(ticks) >= 2500 / 1.25     # labels at both ends of the data
-    assert {math.floor(math.log10(v)) for v in ticks} >= {2, 3}        # every decade spanned is labelled
-    assert list(ax.ticktext) == [f"{v:g}" for v in ticks]              # full values, no bare minor "3"
+    assert any(abs(v - 300) / 300 <= 0.1 for v in ticks), ticks  # a label near 300
+    assert min(ticks) <= 250 * 1.25 and max(ticks) >= 2500 / 1.25  # labels at both ends of the data
+    assert {math.floor(math.log10(v)) for v in ticks} >= {2, 3}  # every decade spanned is labelled
+    assert list(ax.ticktext) == [f"{v:g}" for v in ticks]  # full values, no bare minor "3"
 
 
 @pytest.mark.parametrize("lo,hi", [(2.3, 3.5), (-1.2, 0.2), (0.0, 2.5), (1.0, 4.9), (-3.0, 0.3)])
@@ -197,7 +211,7 @@ def test_log_tickvals_label_every_decade_with_small_gaps(lo, hi, dense):
     assert np.all(logs >= lo - 1e-9) and np.all(logs <= hi + 1e-9) and len(vals) >= 2
     assert {math.floor(x + 1e-9) for x in logs} >= set(range(math.ceil(lo), math.floor(hi)))
     gaps = np.diff(np.r_[lo, logs, hi])
-    assert gaps.max() <= (0.53 if hi - lo <= 4 else 1.0) + 1e-9     # 1-3 ladder: log10(10/3) ≈ 0.52
+    assert gaps.max() <= (0.53 if hi - lo <= 4 else 1.0) + 1e-9  # 1-3 ladder: log10(10/3) ≈ 0.52
     if hi - lo <= (1.6 if dense else 2.5):
         assert gaps.max() <= 0.4 + 1e-9 and (not dense or gaps.max() <= 0.31)  # 1-2-5, dense 1-2-3-5
 

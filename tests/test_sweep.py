@@ -1,4 +1,5 @@
 """agdcore.sweeps without Dask: grid validation, seeds, the tidy table, summaries, stopping."""
+
 from __future__ import annotations
 
 import importlib
@@ -27,8 +28,20 @@ def table():
 def test_table_has_one_row_per_trial_with_its_settings(table):
     assert len(table) == 2 * 2 * 4
     assert list(table.columns[:4]) == ["cell", "trial", "width", "kappa"]
-    for col in ("m", "rank", "algorithm", "init", "step", "C", "nu", "seed", "iterations_to_tol",
-                "final_error", "status", "seconds"):
+    for col in (
+        "m",
+        "rank",
+        "algorithm",
+        "init",
+        "step",
+        "C",
+        "nu",
+        "seed",
+        "iterations_to_tol",
+        "final_error",
+        "status",
+        "seconds",
+    ):
         assert col in table
     cells = table.groupby("cell")[["width", "kappa"]].first()
     assert cells.values.tolist() == [[3, 2.0], [3, 8.0], [6, 2.0], [6, 8.0]]
@@ -55,7 +68,7 @@ def test_seeds_are_deterministic_distinct_and_tied_to_the_cell(table):
     again = sweep({"width": [3, 6], "kappa": [2, 8]}, trials=4, base=BASE, engine="serial")
     pd.testing.assert_frame_equal(outcome(again), outcome(table))
     assert table["seed"].is_unique
-    sub = sweep({"kappa": [8], "width": [6]}, trials=4, base=BASE, engine="serial")   # same cell, other grid
+    sub = sweep({"kappa": [8], "width": [6]}, trials=4, base=BASE, engine="serial")  # same cell, other grid
     assert sub["seed"].tolist() == table.loc[table["cell"] == 3, "seed"].tolist()
     other = plan_sweep({"width": [3, 6], "kappa": [2, 8]}, trials=4, base=BASE, seed=1)
     assert not np.intersect1d(other.seeds, table["seed"]).size
@@ -77,7 +90,7 @@ def test_tasks_cover_every_trial_once(n_cells, trials, size):
 
 def test_width_ratio_step_mult_and_options():
     df = sweep({"width_ratio": [1, 2.5], "step_mult": [0.5, 1]}, trials=2, base=BASE, engine="serial")
-    assert sorted(df["width"].unique()) == [3, 8]                    # round(2.5 * 3) = 8 (half to even)
+    assert sorted(df["width"].unique()) == [3, 8]  # round(2.5 * 3) = 8 (half to even)
     steps = df.groupby("step_mult")["step"].first()
     assert steps[0.5] == pytest.approx(0.5 * steps[1.0])
     g = sweep({"init": ["ward-kolda", "gaussian"], "algorithm": ["agd", "gd"]}, trials=2, base=BASE, engine="serial")
@@ -86,27 +99,31 @@ def test_width_ratio_step_mult_and_options():
     assert ga["C"].isna().all() and (ga["scale"] == 1e-3).all()
 
 
-@pytest.mark.parametrize("grid,kwargs,match", [
-    ({"depth": [1, 2]}, {}, "Unknown sweep parameter 'depth'"),
-    ({"kappa": []}, {}, "'kappa' has no values"),
-    ({"kappa": "5, ten"}, {}, "'kappa': 'ten' is not a number"),
-    ({"width": [2.5]}, {}, "'width': 2.5 is not an integer"),
-    ({"kappa": [0.5]}, {}, "kappa.*>= 1"),
-    ({"nu": [0.5, 1.5]}, {}, "nu.*> 0 and <= 1, got 1.5"),
-    ({"kappa": [5, 5.0]}, {}, "lists 5.0 more than once"),
-    ({"algorithm": ["agd", "adam"]}, {}, "Unknown algorithm 'adam'"),
-    ({"width": list(range(1, 101)), "kappa": list(range(1, 102))}, {}, "10,100 cells; at most 10,000"),
-    ({"width": [3], "width_ratio": [1]}, {}, "not both"),
-    ({"width": [3, 40]}, {}, "width 40.*min\\(m, n\\) = 24"),
-    ({"nu": [0.25, 0.5]}, {"base": {**BASE, "init": "gaussian"}}, "nu applies only to init ward-kolda"),
-    ({"step_mult": [1, 2]}, {"base": {**BASE, "step": 0.1}}, "no absolute step"),
-    ({"kappa": [5]}, {"trials": 0}, "trials must be an integer between 1 and 10000"),
-    ({"kappa": [5]}, {"base": {"mm": 3}}, "Unknown sweep setting"),
-    ({}, {}, "non-empty mapping"),
-])
+@pytest.mark.parametrize(
+    "grid,kwargs,match",
+    [
+        ({"depth": [1, 2]}, {}, "Unknown sweep parameter 'depth'"),
+        ({"kappa": []}, {}, "'kappa' has no values"),
+        ({"kappa": "5, ten"}, {}, "'kappa': 'ten' is not a number"),
+        ({"width": [2.5]}, {}, "'width': 2.5 is not an integer"),
+        ({"kappa": [0.5]}, {}, "kappa.*>= 1"),
+        ({"nu": [0.5, 1.5]}, {}, "nu.*> 0 and <= 1, got 1.5"),
+        ({"kappa": [5, 5.0]}, {}, "lists 5.0 more than once"),
+        ({"algorithm": ["agd", "adam"]}, {}, "Unknown algorithm 'adam'"),
+        ({"width": list(range(1, 101)), "kappa": list(range(1, 102))}, {}, "10,100 cells; at most 10,000"),
+        ({"width": [3], "width_ratio": [1]}, {}, "not both"),
+        ({"width": [3, 40]}, {}, "width 40.*min\\(m, n\\) = 24"),
+        ({"nu": [0.25, 0.5]}, {"base": {**BASE, "init": "gaussian"}}, "nu applies only to init ward-kolda"),
+        ({"step_mult": [1, 2]}, {"base": {**BASE, "step": 0.1}}, "no absolute step"),
+        ({"kappa": [5]}, {"trials": 0}, "trials must be an integer between 1 and 10000"),
+        ({"kappa": [5]}, {"base": {"mm": 3}}, "Unknown sweep setting"),
+        ({}, {}, "non-empty mapping"),
+    ],
+)
 def test_invalid_grids_fail_before_anything_runs(monkeypatch, grid, kwargs, match):
     def boom(*a, **k):
         raise AssertionError("a task ran")
+
     monkeypatch.setattr(sw.engine, "run_task", boom)
     with pytest.raises(ValueError, match=match):
         sweep(grid, **{"trials": 2, "base": BASE, **kwargs}, engine="serial")
@@ -128,7 +145,9 @@ def test_callback_can_stop_and_the_partial_table_is_kept():
 
 
 def test_summary_counts_failures_as_never():
-    df = pd.DataFrame({"kappa": [1.0] * 4 + [2.0] * 4, "iterations_to_tol": [10, 20, 30, np.nan, 5, np.nan, np.nan, np.nan]})
+    df = pd.DataFrame(
+        {"kappa": [1.0] * 4 + [2.0] * 4, "iterations_to_tol": [10, 20, 30, np.nan, 5, np.nan, np.nan, np.nan]}
+    )
     s = summarize(df, by=["kappa"]).set_index("kappa")
     assert s.loc[1.0, "failures"] == 1 and s.loc[1.0, "median"] == 25.0 and np.isinf(s.loc[1.0, "q75"])
     assert s.loc[2.0, "failure_rate"] == 0.75 and np.isinf(s.loc[2.0, "median"])
@@ -155,9 +174,21 @@ from agdcore.plots import sweep as sp  # noqa: E402
 
 
 def fake_summary(kappas, widths=(10,), rank=5, median=lambda k, d: 2 * k * k):
-    rows = [{"kappa": float(k), "width": d, "rank": rank, "trials": 10, "failures": 0, "failure_rate": 0.0,
-             "q25": 0.9 * median(k, d), "median": median(k, d), "q75": 1.1 * median(k, d)}
-            for d in widths for k in kappas]
+    rows = [
+        {
+            "kappa": float(k),
+            "width": d,
+            "rank": rank,
+            "trials": 10,
+            "failures": 0,
+            "failure_rate": 0.0,
+            "q25": 0.9 * median(k, d),
+            "median": median(k, d),
+            "q75": 1.1 * median(k, d),
+        }
+        for d in widths
+        for k in kappas
+    ]
     return pd.DataFrame(rows)
 
 
@@ -165,7 +196,7 @@ def test_fit_constant_is_least_squares_in_log_space_and_skips_failures():
     shape = np.array([1.0, 4.0, 9.0, 16.0, 25.0])
     assert sp.fit_constant(np.r_[3.5 * shape[:4], np.inf], shape) == (pytest.approx(3.5), 4)
     c, n = sp.fit_constant(shape * np.array([2, 8, 2, 8, np.nan]), shape)
-    assert n == 4 and c == pytest.approx(4.0)          # geometric mean of the ratios 2, 8, 2, 8
+    assert n == 4 and c == pytest.approx(4.0)  # geometric mean of the ratios 2, 8, 2, 8
     assert np.isnan(sp.fit_constant([np.inf], [1.0])[0])
 
 
@@ -177,15 +208,19 @@ def test_theory_shapes_follow_the_paper():
     assert name == "d/(√d − √(r−1))²" and v[0] == pytest.approx(5 / (np.sqrt(5) - 2) ** 2)
     assert sp.theory_shape(s, ["kappa", "width"])[1][3] == pytest.approx(16 * 20 / (np.sqrt(20) - 2) ** 2)
     assert sp.theory_shape(s, ["nu"]) is None
-    assert np.isnan(sp.theory_shape(fake_summary([2], widths=(3,)), ["width"])[1][0])   # d < r: no shape
+    assert np.isnan(sp.theory_shape(fake_summary([2], widths=(3,)), ["width"])[1][0])  # d < r: no shape
 
 
 def test_line_figure_draws_band_median_and_the_fitted_kappa_shape():
     fig = sp.line_figure(fake_summary([5, 10, 20, 40]), "kappa", max_iter=1e4, tol=1e-8)
     names = [t.name for t in fig.data]
-    assert names == ["interquartile range (25 %–75 % of trials)", "median over trials", "paper shape κ² (constant fitted)"]
+    assert names == [
+        "interquartile range (25 %–75 % of trials)",
+        "median over trials",
+        "paper shape κ² (constant fitted)",
+    ]
     theory = fig.data[2]
-    np.testing.assert_allclose(theory.y, 2 * np.array([25, 100, 400, 1600]))   # exact shape: c = 2 recovered
+    np.testing.assert_allclose(theory.y, 2 * np.array([25, 100, 400, 1600]))  # exact shape: c = 2 recovered
     assert "only c is fitted" in theory.hovertemplate and "[paper]" in theory.hovertemplate
     assert theory.line.dash == "dash"
     assert fig.layout.yaxis.type == "log" and fig.layout.xaxis.type == "log"
@@ -197,8 +232,12 @@ def test_not_reached_medians_are_marked_not_hidden():
     fig = sp.line_figure(s, "kappa", max_iter=1e4, tol=1e-8)
     marks = [t for t in fig.data if t.name.startswith("median not reached")]
     assert len(marks) == 1 and list(marks[0].x) == [20.0] and list(marks[0].y) == [1e4]
-    heat = sp.heatmap_figure(fake_summary([5, 20], widths=(5, 10), median=lambda k, d: np.inf if d == 5 and k == 20 else k * d),
-                             "kappa", "width", tol=1e-8)
+    heat = sp.heatmap_figure(
+        fake_summary([5, 20], widths=(5, 10), median=lambda k, d: np.inf if d == 5 and k == 20 else k * d),
+        "kappa",
+        "width",
+        tol=1e-8,
+    )
     z = np.array(heat.data[0].z, dtype=float)
     assert np.isnan(z[0, 1]) and heat.data[0].text[0][1] == "not reached"
     assert z[1, 0] == pytest.approx(np.log10(50)) and heat.data[0].text[1][0] == "50"

@@ -2,6 +2,7 @@
 
 Every process started here is killed in teardown.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -24,13 +25,14 @@ sw = importlib.import_module("agdcore.sweeps")
 pytestmark = pytest.mark.dask
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {"m": 60, "n": 60, "rank": 4, "kappa": 10.0, "max_iter": 4000, "tol": 1e-8}
-HEAVY = {"m": 60, "n": 60, "rank": 4, "max_iter": 20000, "tol": 1e-10}   # ~20 ms per trial at κ = 40
+HEAVY = {"m": 60, "n": 60, "rank": 4, "max_iter": 20000, "tol": 1e-10}  # ~20 ms per trial at κ = 40
 
 
 def _spawn(args: list, log: Path) -> subprocess.Popen:
     with open(log, "w") as fh:
-        return subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", *args], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +44,41 @@ def cluster(tmp_path_factory):
     client = None
 
     def worker(name: str) -> subprocess.Popen:
-        p = _spawn(["distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1",
-                    "--no-dashboard", "--name", name], tmp / f"{name}.log")
+        p = _spawn(
+            [
+                "distributed.cli.dask_worker",
+                address,
+                "--nthreads",
+                "1",
+                "--no-nanny",
+                "--host",
+                "127.0.0.1",
+                "--no-dashboard",
+                "--name",
+                name,
+            ],
+            tmp / f"{name}.log",
+        )
         procs.append(p)
         return p
 
     try:
         sched_file = tmp / "scheduler.json"
-        procs.append(_spawn(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                             "--scheduler-file", str(sched_file)], tmp / "scheduler.log"))
+        procs.append(
+            _spawn(
+                [
+                    "distributed.cli.dask_scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--no-dashboard",
+                    "--scheduler-file",
+                    str(sched_file),
+                ],
+                tmp / "scheduler.log",
+            )
+        )
         deadline = time.monotonic() + 30
         while not (sched_file.exists() and sched_file.stat().st_size):
             assert time.monotonic() < deadline, (tmp / "scheduler.log").read_text()
@@ -76,8 +104,9 @@ def _outcome(df):
 
 
 def _sweep_keys(client) -> list:
-    return client.run_on_scheduler(lambda dask_scheduler: [str(k) for k in dask_scheduler.tasks
-                                                           if str(k).startswith("agd-sweep")])
+    return client.run_on_scheduler(
+        lambda dask_scheduler: [str(k) for k in dask_scheduler.tasks if str(k).startswith("agd-sweep")]
+    )
 
 
 def _wait_idle(client, timeout: float = 10.0) -> tuple[list, dict]:
@@ -93,11 +122,11 @@ def _wait_idle(client, timeout: float = 10.0) -> tuple[list, dict]:
 def test_external_scheduler_gives_the_serial_table(cluster, monkeypatch):
     grid = {"width": [4, 8], "kappa": [3, 12]}
     serial = sweep(grid, trials=6, base=BASE, engine="serial")
-    monkeypatch.setenv("AGDCORE_DASK_SCHEDULER", cluster["address"])   # honoured like --scheduler
+    monkeypatch.setenv("AGDCORE_DASK_SCHEDULER", cluster["address"])  # honoured like --scheduler
     on_dask = sweep(grid, trials=6, base=BASE, task_size=4)
     assert cluster["address"] in on_dask.attrs["engine"] and "2 workers" in on_dask.attrs["engine"]
     pd.testing.assert_frame_equal(_outcome(on_dask), _outcome(serial))
-    assert _wait_idle(cluster["client"])[0] == []   # nothing left behind on the scheduler
+    assert _wait_idle(cluster["client"])[0] == []  # nothing left behind on the scheduler
 
 
 def test_a_worker_killed_mid_sweep_loses_nothing(cluster):
@@ -111,13 +140,13 @@ def test_a_worker_killed_mid_sweep_loses_nothing(cluster):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if client.processing(workers=[victim_addr]).get(victim_addr):
-                time.sleep(0.15)                                  # well inside its task
+                time.sleep(0.15)  # well inside its task
                 held.extend(client.processing(workers=[victim_addr]).get(victim_addr, ()))
                 victim.send_signal(signal.SIGKILL)
                 return
             time.sleep(0.01)
 
-    plan = plan_sweep({"kappa": [40]}, trials=18, base=HEAVY, task_size=6)   # one task per worker
+    plan = plan_sweep({"kappa": [40]}, trials=18, base=HEAVY, task_size=6)  # one task per worker
     killer = threading.Thread(target=kill_when_busy)
     killer.start()
     df = run_plan(plan, scheduler=cluster["address"])
@@ -125,8 +154,9 @@ def test_a_worker_killed_mid_sweep_loses_nothing(cluster):
     assert held, "the victim worker never held a task"
     assert victim.wait(timeout=5) == -signal.SIGKILL
     assert victim_addr not in client.scheduler_info()["workers"]
-    starts = client.run_on_scheduler(lambda dask_scheduler, key=str(held[0]): sum(
-        1 for ev in dask_scheduler.story(key) if ev[2] == "processing"))
+    starts = client.run_on_scheduler(
+        lambda dask_scheduler, key=str(held[0]): sum(1 for ev in dask_scheduler.story(key) if ev[2] == "processing")
+    )
     assert starts >= 2, "the task the victim held was not recomputed elsewhere"
     assert df.attrs["complete"] and len(df) == 18
     pd.testing.assert_frame_equal(_outcome(df), _outcome(run_plan(plan, engine="serial")))
@@ -145,7 +175,7 @@ def test_stopping_cancels_every_outstanding_task(cluster, how):
     def callback(done, total):
         seen.append(done)
         if done == 0:
-            return False      # a heartbeat while the first tasks run
+            return False  # a heartbeat while the first tasks run
         if how == "exception in callback":
             raise Interrupted
         return True
@@ -166,16 +196,21 @@ def test_local_cluster_is_loopback_only_single_threaded_and_reused():
 
     try:
         client = sw.get_client()
-        assert sw.get_client() is client                          # the lazy singleton is reused
+        assert sw.get_client() is client  # the lazy singleton is reused
         info = client.scheduler_info()["workers"]
         assert len(info) == len(os.sched_getaffinity(0)) and {w["nthreads"] for w in info.values()} == {1}
         pids = [os.getpid(), *client.run(os.getpid).values()]
-        listening = [c.laddr for pid in pids for c in psutil.Process(pid).net_connections("tcp")
-                     if c.status == psutil.CONN_LISTEN]
+        listening = [
+            c.laddr
+            for pid in pids
+            for c in psutil.Process(pid).net_connections("tcp")
+            if c.status == psutil.CONN_LISTEN
+        ]
         assert listening and {a.ip for a in listening} == {"127.0.0.1"}, listening
         grid = {"kappa": [3, 6]}
-        pd.testing.assert_frame_equal(_outcome(sweep(grid, trials=5, base=BASE)),
-                                      _outcome(sweep(grid, trials=5, base=BASE, engine="serial")))
+        pd.testing.assert_frame_equal(
+            _outcome(sweep(grid, trials=5, base=BASE)), _outcome(sweep(grid, trials=5, base=BASE, engine="serial"))
+        )
         assert "local Dask cluster" in sw.engine_info(client)
     finally:
         sw.close_clients()
@@ -185,8 +220,28 @@ def test_cli_scheduler_flag_runs_on_the_external_cluster(cluster, tmp_path, caps
     from agdcore.cli import main
 
     csv = tmp_path / "s.csv"
-    rc = main(["sweep", "--grid", "kappa=3,6", "--trials", "4", "--m", "60", "--n", "60", "--rank", "4",
-               "--tol", "1e-8", "--scheduler", cluster["address"], "--csv", str(csv), "--quiet"])
+    rc = main(
+        [
+            "sweep",
+            "--grid",
+            "kappa=3,6",
+            "--trials",
+            "4",
+            "--m",
+            "60",
+            "--n",
+            "60",
+            "--rank",
+            "4",
+            "--tol",
+            "1e-8",
+            "--scheduler",
+            cluster["address"],
+            "--csv",
+            str(csv),
+            "--quiet",
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 0 and f"Dask scheduler {cluster['address']}" in err
     serial = sweep({"kappa": [3, 6]}, trials=4, base={**BASE, "max_iter": 10_000}, seed=1, engine="serial")

@@ -1,9 +1,9 @@
 """Issue 14.1: settings whose widgets appear and disappear (with the init or the algorithm) must not make
 ``urlstate`` re-seed every key from the URL, which threw away the user's next change."""
-import pytest
-from streamlit.testing.v1 import AppTest
 
+import pytest
 from conftest import APP
+from streamlit.testing.v1 import AppTest
 
 SUBMIT = "FormSubmitter:explore_form-Apply"
 
@@ -24,8 +24,11 @@ def _hidden_widget_app():
 
     from agdui import urlstate
 
-    params = [urlstate.Param("show", True, "bool"), urlstate.Param("a", 1, "int", 0, 100),
-              urlstate.Param("b", 2, "int", 0, 100)]
+    params = [
+        urlstate.Param("show", True, "bool"),
+        urlstate.Param("a", 1, "int", 0, 100),
+        urlstate.Param("b", 2, "int", 0, 100),
+    ]
     urlstate.init_state(params, "t")
     urlstate.widget(params[0], "t")
     if st.session_state["t_show"]:
@@ -40,22 +43,25 @@ def test_hidden_widget_keeps_its_value_and_other_changes_stick():
     at.query_params["a"] = "5"
     at.run()
     assert at.number_input(key="t_a").value == 5
-    at.toggle(key="t_show").set_value(False).run()            # a's widget disappears: Streamlit drops t_a
+    at.toggle(key="t_show").set_value(False).run()  # a's widget disappears: Streamlit drops t_a
     assert "'a': 5" in at.markdown[0].value
-    for b in (7, 8, 9):                                        # each later change sticks
+    for b in (7, 8, 9):  # each later change sticks
         at.number_input(key="t_b").set_value(b).run()
         assert at.number_input(key="t_b").value == b
         assert f"'b': {b}" in at.markdown[0].value and "'a': 5" in at.markdown[0].value
         assert at.query_params["b"] == [str(b)] or at.query_params["b"] == str(b)
-    at.toggle(key="t_show").set_value(True).run()             # a comes back with its value
+    at.toggle(key="t_show").set_value(True).run()  # a comes back with its value
     assert at.number_input(key="t_a").value == 5
 
 
-@pytest.mark.parametrize("selector, value, hidden", [
-    ("init", "gaussian", {"C": 4.0, "nu": 0.25}),             # Ward–Kolda's C, D, ν disappear
-    ("init", "spectral", {"C": 4.0}),
-    ("algorithm", "gd", {}),
-])
+@pytest.mark.parametrize(
+    "selector, value, hidden",
+    [
+        ("init", "gaussian", {"C": 4.0, "nu": 0.25}),  # Ward–Kolda's C, D, ν disappear
+        ("init", "spectral", {"C": 4.0}),
+        ("algorithm", "gd", {}),
+    ],
+)
 def test_explore_changes_after_init_or_algorithm_change_are_kept(selector, value, hidden):
     at = AppTest.from_file(APP, default_timeout=60).run()
     if hidden:
@@ -69,7 +75,7 @@ def test_explore_changes_after_init_or_algorithm_change_are_kept(selector, value
         assert expect in _snippet(at), (key, _snippet(at))
         assert f"{selector}='{value}'" in _snippet(at)
     at.selectbox(key=f"explore_{selector}").set_value("ward-kolda" if selector == "init" else "agd").run()
-    for key, v in hidden.items():                              # the hidden options come back unchanged
+    for key, v in hidden.items():  # the hidden options come back unchanged
         assert at.number_input(key=f"explore_{key}").value == v
     assert "step=0.3" in _snippet(at) and "max_iter=150" in _snippet(at)
 

@@ -3,6 +3,7 @@
 Exit codes: 0 for a completed run whatever its status, 2 for invalid input (one line on stderr,
 no traceback).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """Argument groups shared by the commands, and the one-line usage error."""
+
 from __future__ import annotations
 
 import argparse
@@ -60,11 +61,21 @@ def add_option_args(p: argparse.ArgumentParser) -> None:
         if name in DOCUMENTED or flag in taken:
             continue
         opt = use.option
-        g.add_argument(flag, dest=f"opt_{name}", type=int if opt.kind == "int" else float, default=None,
-                       metavar=name.upper(), help=f"{opt.label or name}: {use.where()} "
-                                                  f"(default {opt.default_text()})")
-    g.add_argument("--opt", action="append", default=[], metavar="NAME=VALUE",
-                   help="any registered option, e.g. --opt damping=0.2 (repeatable)")
+        g.add_argument(
+            flag,
+            dest=f"opt_{name}",
+            type=int if opt.kind == "int" else float,
+            default=None,
+            metavar=name.upper(),
+            help=f"{opt.label or name}: {use.where()} (default {opt.default_text()})",
+        )
+    g.add_argument(
+        "--opt",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any registered option, e.g. --opt damping=0.2 (repeatable)",
+    )
 
 
 def build_problem(args):

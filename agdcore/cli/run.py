@@ -1,4 +1,5 @@
 """``agd run``: one run; prints its status and writes the JSON record."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,17 @@ from ._args import build_problem, solver_options
 
 def cmd_run(args) -> int:
     problem = build_problem(args)
-    result = solve(problem, algorithm=args.algorithm, init=args.init, width=args.width, step=args.step,
-                   max_iter=args.max_iter, tol=args.tol, seed=args.seed, **solver_options(args))
+    result = solve(
+        problem,
+        algorithm=args.algorithm,
+        init=args.init,
+        width=args.width,
+        step=args.step,
+        max_iter=args.max_iter,
+        tol=args.tol,
+        seed=args.seed,
+        **solver_options(args),
+    )
     doc = result.to_dict()
     doc["config"]["problem_seed"] = None if args.matrix else args.problem_seed
     doc["config"]["matrix"] = args.matrix

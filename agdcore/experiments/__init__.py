@@ -10,11 +10,36 @@ All errors are e_t = ‖A − X_tY_tᵀ‖²_F/‖A‖²_F and every run stops a
 >>> [r.to_tol for r in out.runs]
 [1, 4]
 """
-from ._run import (LIVE_HOVER, PROBLEMS, SRC, TOL, Claim, Experiment, ExperimentOutcome, Overlay, RunConfig,
-                   RunOutcome, run_config, thin)
+
+from ._run import (
+    LIVE_HOVER,
+    PROBLEMS,
+    SRC,
+    TOL,
+    Claim,
+    Experiment,
+    ExperimentOutcome,
+    Overlay,
+    RunConfig,
+    RunOutcome,
+    run_config,
+    thin,
+)
 from .catalogue import EXPERIMENTS, run_experiment
 
 __all__ = [
-    "EXPERIMENTS", "LIVE_HOVER", "PROBLEMS", "SRC", "TOL", "Claim", "Experiment", "ExperimentOutcome", "Overlay",
-    "RunConfig", "RunOutcome", "run_config", "run_experiment", "thin",
+    "EXPERIMENTS",
+    "LIVE_HOVER",
+    "PROBLEMS",
+    "SRC",
+    "TOL",
+    "Claim",
+    "Experiment",
+    "ExperimentOutcome",
+    "Overlay",
+    "RunConfig",
+    "RunOutcome",
+    "run_config",
+    "run_experiment",
+    "thin",
 ]

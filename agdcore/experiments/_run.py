@@ -1,8 +1,9 @@
 """Running the Paper page's experiments: the settings types, one run, its overlays and outcome."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -17,9 +18,14 @@ PROBLEMS = {  # theory.md Part I §10 and Part II §0: both 100×100, rank 5, κ
     "peers": dict(m=100, n=100, rank=5, kappa=10.0, spectrum="geometric", sigma1=1.0, seed=0),
 }
 LIVE_HOVER = "e₀ ∏ q_k², q_k = max_i≤r |1 − η σ_i²(X_k+1)| · max(1, |1 − η σ₁²(Y_k)|)"
-SRC = {"wk": "Ward & Kolda 2023", "yd": "Ye & Du 2021", "tmc": "ScaledGD: Tong, Ma & Chi 2021",
-       "ny": "Nyström: Li, Zhang, Mokhtari & He 2025", "pg": "PrecGD: Zhang, Fattahi & Zhang 2021",
-       "fa": "Garg & Vempala 2022"}
+SRC = {
+    "wk": "Ward & Kolda 2023",
+    "yd": "Ye & Du 2021",
+    "tmc": "ScaledGD: Tong, Ma & Chi 2021",
+    "ny": "Nyström: Li, Zhang, Mokhtari & He 2025",
+    "pg": "PrecGD: Zhang, Fattahi & Zhang 2021",
+    "fa": "Garg & Vempala 2022",
+}
 
 
 @dataclass(frozen=True)
@@ -33,11 +39,11 @@ class RunConfig:
     width: int
     step: float | None = None
     max_iter: int = 5000
-    options: tuple = ()          # (name, value) pairs passed to agdcore.solve
+    options: tuple = ()  # (name, value) pairs passed to agdcore.solve
     problem: str = "wk"
     noise: float = 0.0
-    seeds: int = 1               # > 1: pointwise median over that many consecutive seeds
-    overlays: tuple = ()         # any of "live_bound", "floor", "local_rate"
+    seeds: int = 1  # > 1: pointwise median over that many consecutive seeds
+    overlays: tuple = ()  # any of "live_bound", "floor", "local_rate"
     theory_columns: bool = False  # add the v1/v2 factors and the derived a-priori T to the table
 
     @property
@@ -57,7 +63,7 @@ class Overlay:
     formula: str
     x: np.ndarray
     y: np.ndarray
-    panel: str | None = None     # None: the run's own panel
+    panel: str | None = None  # None: the run's own panel
 
 
 @dataclass
@@ -75,7 +81,7 @@ class RunOutcome:
     step: float
     overlays: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
-    milestones: dict = field(default_factory=dict)   # level -> iterations (flow: time) to e_t − floor ≤ level
+    milestones: dict = field(default_factory=dict)  # level -> iterations (flow: time) to e_t − floor ≤ level
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ class Experiment:
     runs: tuple
     claims: Callable
     x_log: bool = False
-    milestones: tuple = ()       # extra error levels tabulated besides TOL
+    milestones: tuple = ()  # extra error levels tabulated besides TOL
 
 
 @dataclass
@@ -110,11 +116,19 @@ class ExperimentOutcome:
         for r in self.runs:
             c = r.config
             unit = "time" if c.panel == "time" else "iterations"
-            rows.append({"run": c.label, **r.extra, "source": c.source, "status": r.status,
-                         **{f"reached {lv:g} at": _fmt(v, unit) for lv, v in r.milestones.items()},
-                         f"reached {TOL:g} at": _fmt(r.to_tol, unit),
-                         "final e_t": f"{r.final_error:.3g}", "floor": f"{r.floor:.3g}",
-                         "seconds": round(r.seconds, 2)})
+            rows.append(
+                {
+                    "run": c.label,
+                    **r.extra,
+                    "source": c.source,
+                    "status": r.status,
+                    **{f"reached {lv:g} at": _fmt(v, unit) for lv, v in r.milestones.items()},
+                    f"reached {TOL:g} at": _fmt(r.to_tol, unit),
+                    "final e_t": f"{r.final_error:.3g}",
+                    "floor": f"{r.floor:.3g}",
+                    "seconds": round(r.seconds, 2),
+                }
+            )
         return rows
 
     def claims(self) -> list[Claim]:
@@ -145,20 +159,41 @@ def _overlays(cfg: RunConfig, res, problem) -> list[Overlay]:
         out.append(Overlay(info["live_bound"].label, LIVE_HOVER, res.t[k], res.live_bound[k]))
     if "as_time" in cfg.overlays:
         k = thin(len(res.t))
-        out.append(Overlay(f"{cfg.label} replotted at time η·t", f"time = η × iteration, η = {res.config['step']:g}",
-                           res.config["step"] * res.t[k], res.error[k], panel="time"))
+        out.append(
+            Overlay(
+                f"{cfg.label} replotted at time η·t",
+                f"time = η × iteration, η = {res.config['step']:g}",
+                res.config["step"] * res.t[k],
+                res.error[k],
+                panel="time",
+            )
+        )
     if "floor" in cfg.overlays and res.floor > 0:
         k = thin(len(res.t), 200)
-        out.append(Overlay(f"Eckart–Young floor, width {cfg.width}: {res.floor:.3g} (exact)",
-                           "Σ_{i>d} σ_i²(A) / ‖A‖²_F", res.t[k], np.full(len(k), res.floor)))
-    rate = bounds.local_rate(cfg.algorithm, res.config["step"], problem.sigma_r) if "local_rate" in cfg.overlays else None
+        out.append(
+            Overlay(
+                f"Eckart–Young floor, width {cfg.width}: {res.floor:.3g} (exact)",
+                "Σ_{i>d} σ_i²(A) / ‖A‖²_F",
+                res.t[k],
+                np.full(len(k), res.floor),
+            )
+        )
+    rate = (
+        bounds.local_rate(cfg.algorithm, res.config["step"], problem.sigma_r) if "local_rate" in cfg.overlays else None
+    )
     if rate is not None and res.final_error > 0:
         t_end, e_end = res.t[-1], res.final_error
         span = min(t_end, np.log(1e-2 / e_end) / -np.log(rate)) if rate < 1 else 0
         tt = np.linspace(t_end - span, t_end, 50)
         key = {"gd": "local_gd", "scaledgd": "local_scaledgd"}.get(cfg.algorithm, "local_precgd")
-        out.append(Overlay(f"{info[key].label}, slope anchored at the last iterate", f"e_t+1/e_t = {rate:.4g}",
-                           tt, e_end * rate ** (tt - t_end)))
+        out.append(
+            Overlay(
+                f"{info[key].label}, slope anchored at the last iterate",
+                f"e_t+1/e_t = {rate:.4g}",
+                tt,
+                e_end * rate ** (tt - t_end),
+            )
+        )
     return out
 
 
@@ -172,8 +207,22 @@ def run_config(cfg: RunConfig, seed: int, callback=None, milestones: tuple = ())
     problem = cfg.make_problem()
     results = []
     for s in range(seed, seed + cfg.seeds):
-        results.append(solve(problem, cfg.algorithm, cfg.init, cfg.width, cfg.step, cfg.max_iter, TOL, s,
-                             callback=callback, callback_interval=0.2, theory=False, **dict(cfg.options)))
+        results.append(
+            solve(
+                problem,
+                cfg.algorithm,
+                cfg.init,
+                cfg.width,
+                cfg.step,
+                cfg.max_iter,
+                TOL,
+                s,
+                callback=callback,
+                callback_interval=0.2,
+                theory=False,
+                **dict(cfg.options),
+            )
+        )
         if results[-1].status == "stopped":
             break
     res = results[0]
@@ -191,16 +240,30 @@ def run_config(cfg: RunConfig, seed: int, callback=None, milestones: tuple = ())
     k = thin(len(x))
     status = "stopped" if any(r.status == "stopped" for r in results) else res.status
     marks = {lv: _first(x, y - res.floor, lv) for lv in milestones}
-    return RunOutcome(cfg, x[k], y[k], status, to_tol, float(y[-1]), res.floor,
-                      sum(r.seconds for r in results), res.config["step"], _overlays(cfg, res, problem), extra, marks)
+    return RunOutcome(
+        cfg,
+        x[k],
+        y[k],
+        status,
+        to_tol,
+        float(y[-1]),
+        res.floor,
+        sum(r.seconds for r in results),
+        res.config["step"],
+        _overlays(cfg, res, problem),
+        extra,
+        marks,
+    )
 
 
 def _theory_columns(cfg: RunConfig, problem, C: float = 8.0, nu: float = 0.5, theta: float = 0.5) -> dict:
     d, r = cfg.width, problem.rank
     fac = bounds.rate_a_priori(bounds.rho(nu, d, r), C, problem.kappa, theta)
-    return {"v2 factor [paper]": round(bounds.overparam_factor(d, r), 2),
-            "v1 factor [paper]": round(bounds.overparam_factor(d, r, "v1"), 2),
-            "a-priori T(1e-10) [derived]": bounds.iterations_for(1.0, TOL, fac)}
+    return {
+        "v2 factor [paper]": round(bounds.overparam_factor(d, r), 2),
+        "v1 factor [paper]": round(bounds.overparam_factor(d, r, "v1"), 2),
+        "a-priori T(1e-10) [derived]": bounds.iterations_for(1.0, TOL, fac),
+    }
 
 
 def _capped(cfg: RunConfig, cap: int) -> RunConfig:
@@ -215,4 +278,5 @@ def _progress_callback(on_progress, i: int, n: int, cfg: RunConfig):
         frac = min(1.0, p.t / horizon if cfg.panel == "time" else p.fraction)
         where = f"t = {p.t:.4g}" if cfg.panel == "time" else f"iteration {p.iteration:,}"
         return bool(on_progress((i + frac) / n, f"run {i + 1}/{n}: {cfg.label} — {where}, e_t = {p.error:.2e}"))
+
     return cb

@@ -8,16 +8,57 @@
 - :mod:`agdcore.plots.sweep`: the Sweeps page;
 - :mod:`agdcore.plots._style`: the one house style (palette, font, log ticks, thinning).
 """
-from ._style import (FONT, MAX_POINTS, OKABE_ITO, SERIES, house_layout, html, log_range, log_tickvals, positive,
-                     set_log_range, style_figure, thin)
+
+from ._style import (
+    FONT,
+    MAX_POINTS,
+    OKABE_ITO,
+    SERIES,
+    house_layout,
+    html,
+    log_range,
+    log_tickvals,
+    positive,
+    set_log_range,
+    style_figure,
+    thin,
+)
 from .run import HOVER_FORMULA, OVERLAYS, bound_curves, loss_figure
-from .spectra import (ROUNDOFF, balance_figure, index_colors, roundoff_note, singular_values_figure, spectrum_figure,
-                      split_roundoff)
+from .spectra import (
+    ROUNDOFF,
+    balance_figure,
+    index_colors,
+    roundoff_note,
+    singular_values_figure,
+    spectrum_figure,
+    split_roundoff,
+)
 from .trials import iterations_figure, trials_figure
 
 __all__ = [
-    "FONT", "HOVER_FORMULA", "MAX_POINTS", "OKABE_ITO", "OVERLAYS", "ROUNDOFF", "SERIES", "balance_figure",
-    "bound_curves", "house_layout", "html", "index_colors", "iterations_figure", "log_range", "log_tickvals",
-    "loss_figure", "positive", "roundoff_note", "set_log_range", "singular_values_figure", "spectrum_figure",
-    "split_roundoff", "style_figure", "thin", "trials_figure",
+    "FONT",
+    "HOVER_FORMULA",
+    "MAX_POINTS",
+    "OKABE_ITO",
+    "OVERLAYS",
+    "ROUNDOFF",
+    "SERIES",
+    "balance_figure",
+    "bound_curves",
+    "house_layout",
+    "html",
+    "index_colors",
+    "iterations_figure",
+    "log_range",
+    "log_tickvals",
+    "loss_figure",
+    "positive",
+    "roundoff_note",
+    "set_log_range",
+    "singular_values_figure",
+    "spectrum_figure",
+    "split_roundoff",
+    "style_figure",
+    "thin",
+    "trials_figure",
 ]

@@ -3,6 +3,7 @@
 Okabe & Ito (2008) colour-blind-safe palette; projector-readable fonts. Every figure builder in
 :mod:`agdcore.plots` uses these, so a change of style is made once, here.
 """
+
 from __future__ import annotations
 
 import math
@@ -12,19 +13,37 @@ import numpy as np
 import plotly.graph_objects as go
 
 # Okabe & Ito (2008) colour-blind-safe palette.
-OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
-             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
 SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "green", "purple", "vermillion", "sky", "black")]
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=16, color="#1a1a1a")
-MAX_POINTS = 2000          # per trace sent to the browser
+MAX_POINTS = 2000  # per trace sent to the browser
 
 
-AXIS = dict(showgrid=True, gridcolor="#e3e3e3", zeroline=False, linecolor="#444", mirror=True, ticks="outside",
-            tickfont=dict(size=15), title_font=dict(size=17), exponentformat="power")
+AXIS = dict(
+    showgrid=True,
+    gridcolor="#e3e3e3",
+    zeroline=False,
+    linecolor="#444",
+    mirror=True,
+    ticks="outside",
+    tickfont=dict(size=15),
+    title_font=dict(size=17),
+    exponentformat="power",
+)
 
 
-def house_layout(fig: go.Figure, *, title: str, height: int = 460, legend_below: bool = True,
-                 subtitle: str | None = None) -> go.Figure:
+def house_layout(
+    fig: go.Figure, *, title: str, height: int = 460, legend_below: bool = True, subtitle: str | None = None
+) -> go.Figure:
     """The house style without touching axis titles or types: template, fonts, title, margins, legend,
     HTML sub/superscripts in trace names, and the house axis look on every axis (subplots included).
 
@@ -32,12 +51,21 @@ def house_layout(fig: go.Figure, *, title: str, height: int = 460, legend_below:
     this directly for figures whose axes are set per panel (the Theory and Paper pages).
     """
     fig.update_layout(
-        template="plotly_white", font=FONT, height=height,
-        title=dict(text=html(title), font=dict(size=20), x=0.01,
-                   subtitle=dict(text=html(subtitle or ""), font=dict(size=15, color="#333"))),
-        margin=dict(l=80, r=24, t=84 if subtitle else 56, b=40), hovermode="closest", hoverlabel=dict(font_size=15),
+        template="plotly_white",
+        font=FONT,
+        height=height,
+        title=dict(
+            text=html(title),
+            font=dict(size=20),
+            x=0.01,
+            subtitle=dict(text=html(subtitle or ""), font=dict(size=15, color="#333")),
+        ),
+        margin=dict(l=80, r=24, t=84 if subtitle else 56, b=40),
+        hovermode="closest",
+        hoverlabel=dict(font_size=15),
         legend=dict(font=dict(size=15), orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left")
-        if legend_below else dict(font=dict(size=15)),
+        if legend_below
+        else dict(font=dict(size=15)),
     )
     for trace in fig.data:
         if trace.name and "<sub>" not in trace.name:
@@ -47,9 +75,18 @@ def house_layout(fig: go.Figure, *, title: str, height: int = 460, legend_below:
     return fig
 
 
-def style_figure(fig: go.Figure, *, title: str, x_title: str, y_title: str, log_y: bool = True,
-                 log_x: bool = False, height: int = 460, legend_below: bool = True,
-                 subtitle: str | None = None) -> go.Figure:
+def style_figure(
+    fig: go.Figure,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    log_y: bool = True,
+    log_x: bool = False,
+    height: int = 460,
+    legend_below: bool = True,
+    subtitle: str | None = None,
+) -> go.Figure:
     """Apply the house style: large fonts, white background, light grid, legend under the plot.
 
     Parameters
@@ -74,8 +111,10 @@ def style_figure(fig: go.Figure, *, title: str, x_title: str, y_title: str, log_
 
 
 # 1-2-3-5, 1-2-5, 1-3 or whole decades: the densest ladder whose span limit (decades) is not exceeded.
-_LADDERS = {False: ((2.5, (1, 2, 5)), (4.0, (1, 3))),                   # vertical axes: fewer labels fit
-            True: ((1.6, (1, 2, 3, 5)), (3.0, (1, 2, 5)), (5.0, (1, 3)))}   # horizontal axes: more room
+_LADDERS = {
+    False: ((2.5, (1, 2, 5)), (4.0, (1, 3))),  # vertical axes: fewer labels fit
+    True: ((1.6, (1, 2, 3, 5)), (3.0, (1, 2, 5)), (5.0, (1, 3))),
+}  # horizontal axes: more room
 
 
 def decade_step(span: float) -> int:
@@ -96,11 +135,11 @@ def log_tickvals(lo: float, hi: float, *, dense: bool = False) -> list[float]:
     mult = next((m for limit, m in _LADDERS[bool(dense)] if span <= limit), None)
     if mult is None:
         step = decade_step(span)
-        vals = [10.0 ** k for k in range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1) if k % step == 0]
+        vals = [10.0**k for k in range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1) if k % step == 0]
     else:
-        vals = [m * 10.0 ** k for k in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in mult]
+        vals = [m * 10.0**k for k in range(math.floor(lo) - 1, math.ceil(hi) + 1) for m in mult]
         vals = [v for v in vals if lo - 1e-9 <= math.log10(v) <= hi + 1e-9]
-    return vals if len(vals) >= 2 else [10.0 ** lo, 10.0 ** hi]
+    return vals if len(vals) >= 2 else [10.0**lo, 10.0**hi]
 
 
 def tick_text(vals) -> list[str]:
@@ -108,8 +147,9 @@ def tick_text(vals) -> list[str]:
     return [_sci(v) for v in vals]
 
 
-def set_log_range(fig: go.Figure, rng: list[float] | None, axis: str = "y", *, dense: bool | None = None,
-                  **where) -> None:
+def set_log_range(
+    fig: go.Figure, rng: list[float] | None, axis: str = "y", *, dense: bool | None = None, **where
+) -> None:
     """Set a log-axis range with readable ticks from :func:`log_tickvals`, labelled with their full value
     (Plotly's own minor labels print a bare "5" for 0.5) on spans up to 4 decades (5 when dense),
     Plotly's power-format decades beyond.
@@ -180,10 +220,10 @@ def _sci(x: float) -> str:
         return f"{x:.6g}"
     exp = int(math.floor(math.log10(abs(x))))
     sup = str(exp).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    return f"{x / 10 ** exp:.2g}×10{sup}"
+    return f"{x / 10**exp:.2g}×10{sup}"
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
     h = hex_color.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"

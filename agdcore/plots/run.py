@@ -16,6 +16,7 @@ Public builders (signatures are stable; other pages import them):
 The singular-value figures are in :mod:`agdcore.plots.spectra`, the many-trials figures of the
 Compare page in :mod:`agdcore.plots.trials`; all are re-exported by :mod:`agdcore.plots`.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,7 +27,7 @@ import plotly.graph_objects as go
 
 from ._style import MAX_POINTS, OKABE_ITO, _sci, html, log_range, positive, set_log_range, style_figure, thin
 
-PESSIMISTIC = 10.0         # a bound whose T(ε) exceeds this × the plotted range is called flat
+PESSIMISTIC = 10.0  # a bound whose T(ε) exceeds this × the plotted range is called flat
 OVERLAYS = ("live_bound", "frozen_x", "a_priori", "floor", "tol")
 
 HOVER_FORMULA = {
@@ -75,8 +76,16 @@ def bound_curves(result, overlays: Sequence[str] = OVERLAYS) -> list[dict]:
     out = []
 
     def add(key, y, name, tt=t, note=""):
-        out.append({"key": key, "name": name, "formula": HOVER_FORMULA[key], "t": tt,
-                    "y": np.asarray(y, dtype=float), "note": note})
+        out.append(
+            {
+                "key": key,
+                "name": name,
+                "formula": HOVER_FORMULA[key],
+                "t": tt,
+                "y": np.asarray(y, dtype=float),
+                "note": note,
+            }
+        )
 
     def geometric(key, rate_key, T_key, info_key):
         rate = b.get(rate_key)
@@ -114,8 +123,14 @@ def bound_curves(result, overlays: Sequence[str] = OVERLAYS) -> list[dict]:
     return out
 
 
-def loss_figure(result, *, overlays: Sequence[str] = OVERLAYS, title: str | None = None,
-                height: int = 520, max_points: int = MAX_POINTS) -> go.Figure:
+def loss_figure(
+    result,
+    *,
+    overlays: Sequence[str] = OVERLAYS,
+    title: str | None = None,
+    height: int = 520,
+    max_points: int = MAX_POINTS,
+) -> go.Figure:
     """e_t on a log axis against iterations (time for the flow), with the overlays that apply.
 
     Parameters
@@ -143,22 +158,44 @@ def loss_figure(result, *, overlays: Sequence[str] = OVERLAYS, title: str | None
     err = positive(result.error)
     t = np.asarray(result.t, dtype=float)
     idx = thin(len(err), max_points)
-    fig.add_trace(go.Scatter(x=t[idx], y=err[idx], mode="lines", name="e_t (observed)",
-                             line=dict(color=OKABE_ITO["black"], width=3.5), connectgaps=True,
-                             hovertemplate=_hover("e_t (observed)", HOVER_FORMULA["observed"], x_label)))
+    fig.add_trace(
+        go.Scatter(
+            x=t[idx],
+            y=err[idx],
+            mode="lines",
+            name="e_t (observed)",
+            line=dict(color=OKABE_ITO["black"], width=3.5),
+            connectgaps=True,
+            hovertemplate=_hover("e_t (observed)", HOVER_FORMULA["observed"], x_label),
+        )
+    )
     extra = []
     for c in bound_curves(result, overlays):
         if c["y"].size == 0:  # legend-only note (e.g. a zero floor)
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=c["name"],
-                                     line=_STYLE[c["key"]], hoverinfo="skip"))
+            fig.add_trace(
+                go.Scatter(x=[None], y=[None], mode="lines", name=c["name"], line=_STYLE[c["key"]], hoverinfo="skip")
+            )
             continue
         i = thin(len(c["y"]), max_points)
-        fig.add_trace(go.Scatter(x=c["t"][i], y=positive(c["y"][i]), mode="lines", name=c["name"],
-                                 line=_STYLE[c["key"]], hovertemplate=_hover(c["name"], c["formula"], x_label)))
+        fig.add_trace(
+            go.Scatter(
+                x=c["t"][i],
+                y=positive(c["y"][i]),
+                mode="lines",
+                name=c["name"],
+                line=_STYLE[c["key"]],
+                hovertemplate=_hover(c["name"], c["formula"], x_label),
+            )
+        )
         if c["key"] in ("floor", "tol"):
             extra.extend(c["y"])
-    style_figure(fig, title=title or "Relative error e_t", x_title=x_label,
-                 y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²", height=height)
+    style_figure(
+        fig,
+        title=title or "Relative error e_t",
+        x_title=x_label,
+        y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²",
+        height=height,
+    )
     set_log_range(fig, log_range(np.concatenate([err[np.isfinite(err)], np.asarray(extra, dtype=float)])))
     if result.diverged_at is not None:
         _mark_divergence(fig, result, err)
@@ -173,6 +210,13 @@ def _mark_divergence(fig: go.Figure, result, err: np.ndarray) -> None:
     y = float(err[finite[-1]]) if finite.size else 1.0
     name = f"diverged at {result.x_label.split()[0]} {k} (NaN/overflow)"
     fig.add_vline(x=tk, line=dict(color=OKABE_ITO["vermillion"], width=3, dash="solid"))
-    fig.add_trace(go.Scatter(x=[tk], y=[y], mode="markers", name=name,
-                             marker=dict(symbol="x", size=18, color=OKABE_ITO["vermillion"], line=dict(width=2)),
-                             hovertemplate=f"<b>{name}</b><br>{result.message}<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            x=[tk],
+            y=[y],
+            mode="markers",
+            name=name,
+            marker=dict(symbol="x", size=18, color=OKABE_ITO["vermillion"], line=dict(width=2)),
+            hovertemplate=f"<b>{name}</b><br>{result.message}<extra></extra>",
+        )
+    )

@@ -7,6 +7,7 @@
 ``spectrum_figure(result, k, sigma_a=None)``
     σ_i(X_t), σ_i(Y_t) (and σ_i(A), √σ_i(A)) at the k-th recorded iterate.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,7 +17,7 @@ from plotly.colors import sample_colorscale
 from ._style import OKABE_ITO, SERIES, _sci, log_range, positive, set_log_range, style_figure
 from .run import _hover
 
-ROUNDOFF = 1e-9            # singular values below ROUNDOFF·max are "round-off level"
+ROUNDOFF = 1e-9  # singular values below ROUNDOFF·max are "round-off level"
 
 
 def index_colors(d: int) -> list[str]:
@@ -69,13 +70,27 @@ def singular_values_figure(result, factor: str = "Y", *, height: int = 480) -> g
     keep, small = split_roundoff(sv) if d else (np.zeros(0, bool), np.zeros(0, bool))
     for i in range(d):
         name = f"σ_{{{i + 1}}}"
-        fig.add_trace(go.Scatter(x=t, y=positive(sv[:, i]), mode="lines", name=name,
-                                 line=dict(color=colors[i], width=2.5),
-                                 hovertemplate=_hover(f"σ_{{{i + 1}}}({factor}_t)", f"singular value {i + 1} of "
-                                                      f"{factor}_t", result.x_label)))
+        fig.add_trace(
+            go.Scatter(
+                x=t,
+                y=positive(sv[:, i]),
+                mode="lines",
+                name=name,
+                line=dict(color=colors[i], width=2.5),
+                hovertemplate=_hover(
+                    f"σ_{{{i + 1}}}({factor}_t)", f"singular value {i + 1} of {factor}_t", result.x_label
+                ),
+            )
+        )
     note = roundoff_note(sv, small, f"{factor}_t") if d else None
-    style_figure(fig, title=f"Singular values of {factor}_t (all d = {d})", x_title=result.x_label,
-                 y_title=f"σ_i({factor}_t)", height=height, subtitle=note or "all of them above round-off level")
+    style_figure(
+        fig,
+        title=f"Singular values of {factor}_t (all d = {d})",
+        x_title=result.x_label,
+        y_title=f"σ_i({factor}_t)",
+        height=height,
+        subtitle=note or "all of them above round-off level",
+    )
     fig.update_layout(showlegend=d <= 20, legend=dict(y=-0.22))
     if d and keep.any():
         set_log_range(fig, log_range(sv[:, keep]))
@@ -86,9 +101,17 @@ def balance_figure(result, *, height: int = 420) -> go.Figure:
     """Balancedness ‖X_tᵀX_t − Y_tᵀY_t‖_F at the recorded iterates (log y)."""
     t = np.asarray(result.t, dtype=float)[np.asarray(result.record_index, dtype=int)]
     name = "‖XₜᵀXₜ − YₜᵀYₜ‖_F"
-    fig = go.Figure(go.Scatter(x=t, y=positive(result.balance), mode="lines+markers", name=name,
-                               line=dict(color=OKABE_ITO["blue"], width=3), marker=dict(size=5),
-                               hovertemplate=_hover(name, "imbalance of the factors (0 = balanced)", result.x_label)))
+    fig = go.Figure(
+        go.Scatter(
+            x=t,
+            y=positive(result.balance),
+            mode="lines+markers",
+            name=name,
+            line=dict(color=OKABE_ITO["blue"], width=3),
+            marker=dict(size=5),
+            hovertemplate=_hover(name, "imbalance of the factors (0 = balanced)", result.x_label),
+        )
+    )
     style_figure(fig, title="Balancedness ‖XᵀX − YᵀY‖_F", x_title=result.x_label, y_title=name, height=height)
     fig.update_layout(showlegend=False)
     set_log_range(fig, log_range(result.balance, pad=0.1))
@@ -119,21 +142,36 @@ def spectrum_figure(result, k: int, sigma_a=None, *, height: int = 420) -> go.Fi
         sa = np.zeros(d)
         top = np.asarray(sigma_a, dtype=float)[:d]
         sa[: top.size] = top
-        traces += [("σ_i(A) (exact)", sa, "#7a7a7a", "square"),
-                   ("√σ_i(A): balanced optimum (exact)", np.sqrt(sa), OKABE_ITO["green"], "triangle-up")]
+        traces += [
+            ("σ_i(A) (exact)", sa, "#7a7a7a", "square"),
+            ("√σ_i(A): balanced optimum (exact)", np.sqrt(sa), OKABE_ITO["green"], "triangle-up"),
+        ]
         shown.append(sa)
     for name, y, color, sym in traces:
-        fig.add_trace(go.Scatter(x=i, y=positive(y), mode="markers", name=name,
-                                 marker=dict(symbol=sym, size=14, color=color, line=dict(width=1, color="white")),
-                                 hovertemplate=f"<b>{name}</b><br>i = %{{x}}<br>value = %{{y:.3e}}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=i,
+                y=positive(y),
+                mode="markers",
+                name=name,
+                marker=dict(symbol=sym, size=14, color=color, line=dict(width=1, color="white")),
+                hovertemplate=f"<b>{name}</b><br>i = %{{x}}<br>value = %{{y:.3e}}<extra></extra>",
+            )
+        )
     word = "time" if result.is_flow else "iteration"
     t_val = float(result.t[it]) if it < len(result.t) else float(it)
     allv = positive(np.concatenate(shown))
     top = np.nanmax(allv) if np.isfinite(allv).any() else 0.0
     n_small = int(np.sum(np.nan_to_num(np.concatenate(shown[:2])) <= ROUNDOFF * top))
     note = f"{n_small} value(s) of X_t, Y_t at round-off level or 0: below the axis" if n_small else None
-    style_figure(fig, title=f"Spectra at {word} t = {t_val:.4g}", x_title="index i", y_title="singular value",
-                 height=height, subtitle=note)
+    style_figure(
+        fig,
+        title=f"Spectra at {word} t = {t_val:.4g}",
+        x_title="index i",
+        y_title="singular value",
+        height=height,
+        subtitle=note,
+    )
     fig.update_xaxes(dtick=1 if d <= 20 else None)
     meaningful = allv[allv > ROUNDOFF * top] if top > 0 else allv[:0]
     if meaningful.size:

@@ -9,6 +9,7 @@ Where the swept parameters are κ and/or the width, the paper's shapes κ² and 
 (Ward & Kolda, NeurIPS 2023 v2: T = C·d/(√d−√(r−1))²·κ²·log(1/ε)) are drawn over the data with
 only their unknown constant fitted (least squares on log T) — the legend says so.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,17 +18,16 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..bounds import overparam_values
+from ._labels import LABELS, SYMBOLS, _is_numeric, _levels
 from ._style import OKABE_ITO, SERIES, log_tickvals, style_figure, tick_text
+from .failures import failure_figure, wilson  # noqa: F401 (re-exported: part of this module's API)
 
-LABELS = {"width": "factor width d", "width_ratio": "width ratio d/r", "kappa": "condition number κ",
-          "step_mult": "step η ÷ theory default", "C": "Ward–Kolda C", "nu": "Ward–Kolda ν",
-          "scale": "init scale", "noise": "noise ‖N‖_F/‖A‖_F", "algorithm": "algorithm", "init": "initialization"}
-SYMBOLS = {"width": "d", "width_ratio": "d/r", "kappa": "κ", "step_mult": "η/η₀", "C": "C", "nu": "ν",
-           "scale": "scale", "noise": "noise", "algorithm": "", "init": ""}
 Y_TITLE = "iterations to tol"
 PAPER = "Ward & Kolda (NeurIPS 2023, v2): T = C·d/(√d−√(r−1))²·κ²·log(1/ε) [paper]"
-SHAPES = {"kappa": ("κ²", lambda s: s["kappa"] ** 2),
-          "width": ("d/(√d − √(r−1))²", lambda s: overparam_values(s["width"], s["rank"]))}
+SHAPES = {
+    "kappa": ("κ²", lambda s: s["kappa"] ** 2),
+    "width": ("d/(√d − √(r−1))²", lambda s: overparam_values(s["width"], s["rank"])),
+}
 
 
 def theory_shape(summary, params) -> tuple[str, np.ndarray] | None:
@@ -50,14 +50,20 @@ def fit_constant(observed, shape) -> tuple[float, int]:
 
 
 def _theory_trace(name, x, y, c, n, color, show=True, group="theory") -> go.Scatter:
-    hover = (f"<b>paper shape {name} (constant fitted)</b><br>T ≈ c·{name}, c = {c:.3g}: only c is fitted, "
-             f"by least squares on log T over {n} cells<br>{PAPER}<br>%{{x}} → %{{y:.4g}}<extra></extra>")
-    return go.Scatter(x=x, y=y, mode="lines", name=f"paper shape {name} (constant fitted)", legendgroup=group,
-                      showlegend=show, line=dict(color=color, dash="dash", width=3), hovertemplate=hover)
-
-
-def _is_numeric(values) -> bool:
-    return all(isinstance(v, (int, float, np.integer, np.floating)) for v in values)
+    hover = (
+        f"<b>paper shape {name} (constant fitted)</b><br>T ≈ c·{name}, c = {c:.3g}: only c is fitted, "
+        f"by least squares on log T over {n} cells<br>{PAPER}<br>%{{x}} → %{{y:.4g}}<extra></extra>"
+    )
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="lines",
+        name=f"paper shape {name} (constant fitted)",
+        legendgroup=group,
+        showlegend=show,
+        line=dict(color=color, dash="dash", width=3),
+        hovertemplate=hover,
+    )
 
 
 def _axis(values) -> dict:
@@ -70,7 +76,7 @@ def _readable_axes(fig: go.Figure, xs=None, ys=None) -> None:
     if xs is not None and fig.layout.xaxis.type == "log":
         fig.update_xaxes(tickvals=list(xs), ticktext=[f"{v:g}" for v in xs])
     y = np.asarray([v for v in (ys if ys is not None else []) if np.isfinite(v) and v > 0], float)
-    if y.size:   # at least 0.8 decades shown, so that two or more 1-2-5 ticks always fall inside
+    if y.size:  # at least 0.8 decades shown, so that two or more 1-2-5 ticks always fall inside
         lo, hi = math.log10(y.min()), math.log10(y.max())
         pad = max(0.15, (0.8 - (hi - lo)) / 2)
         ticks = log_tickvals(lo - pad, hi + pad)
@@ -89,28 +95,65 @@ def line_figure(summary, x: str, *, max_iter: float, tol: float, height: int = 4
     xs, med = s[x].tolist(), s["median"].to_numpy(float)
     fig = go.Figure()
     blue = OKABE_ITO["blue"]
-    numeric = _is_numeric(xs) and len(xs) >= 2   # one value: a marker with bars, not a band
+    numeric = _is_numeric(xs) and len(xs) >= 2  # one value: a marker with bars, not a band
     hover = f"{SYMBOLS[x] or x} = %{{x}}<br>median %{{y:.4g}}<br>%{{customdata}}<extra></extra>"
-    custom = [f"IQR {a:.4g} – {b:.4g}; {f} of {k} failed" for a, b, f, k in
-              zip(s["q25"], s["q75"], s["failures"], s["trials"])]
+    custom = [
+        f"IQR {a:.4g} – {b:.4g}; {f} of {k} failed"
+        for a, b, f, k in zip(s["q25"], s["q75"], s["failures"], s["trials"])
+    ]
     if numeric:
-        fig.add_trace(go.Scatter(x=xs + xs[::-1], y=np.r_[_cap(s["q25"], max_iter), _cap(s["q75"], max_iter)[::-1]],
-                                 fill="toself", fillcolor="rgba(0,114,178,0.18)", line=dict(width=0), mode="lines",
-                                 name="interquartile range (25 %–75 % of trials)", hoverinfo="skip"))
-    err = dict(type="data", symmetric=False, array=_cap(s["q75"], max_iter) - med,
-               arrayminus=med - _cap(s["q25"], max_iter), thickness=2, width=8) if not numeric else None
-    fig.add_trace(go.Scatter(x=xs, y=np.where(np.isfinite(med), med, np.nan), mode="lines+markers" if numeric else "markers",
-                             name="median over trials" + ("" if numeric else " (bars: 25 %–75 % of trials)"),
-                             line=dict(color=blue, width=3), marker=dict(size=10),
-                             error_y=err, customdata=custom, hovertemplate=hover))
+        fig.add_trace(
+            go.Scatter(
+                x=xs + xs[::-1],
+                y=np.r_[_cap(s["q25"], max_iter), _cap(s["q75"], max_iter)[::-1]],
+                fill="toself",
+                fillcolor="rgba(0,114,178,0.18)",
+                line=dict(width=0),
+                mode="lines",
+                name="interquartile range (25 %–75 % of trials)",
+                hoverinfo="skip",
+            )
+        )
+    err = (
+        dict(
+            type="data",
+            symmetric=False,
+            array=_cap(s["q75"], max_iter) - med,
+            arrayminus=med - _cap(s["q25"], max_iter),
+            thickness=2,
+            width=8,
+        )
+        if not numeric
+        else None
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=np.where(np.isfinite(med), med, np.nan),
+            mode="lines+markers" if numeric else "markers",
+            name="median over trials" + ("" if numeric else " (bars: 25 %–75 % of trials)"),
+            line=dict(color=blue, width=3),
+            marker=dict(size=10),
+            error_y=err,
+            customdata=custom,
+            hovertemplate=hover,
+        )
+    )
     _add_not_reached(fig, xs, med, max_iter)
     shape = theory_shape(s, [x])
     if shape is not None and numeric:
         c, n = fit_constant(med, shape[1])
         if n:
             fig.add_trace(_theory_trace(shape[0], xs, c * shape[1], c, n, OKABE_ITO["vermillion"]))
-    style_figure(fig, title=f"Iterations to tol = {tol:.0e} against {LABELS[x]}", x_title=LABELS[x],
-                 y_title=Y_TITLE, log_y=True, height=height, **(_axis(xs) if numeric else {}))
+    style_figure(
+        fig,
+        title=f"Iterations to tol = {tol:.0e} against {LABELS[x]}",
+        x_title=LABELS[x],
+        y_title=Y_TITLE,
+        log_y=True,
+        height=height,
+        **(_axis(xs) if numeric else {}),
+    )
     if not numeric:
         fig.update_xaxes(type="category")
     _readable_axes(fig, xs, _visible_y(fig))
@@ -124,9 +167,16 @@ def _visible_y(fig: go.Figure) -> list:
 def _add_not_reached(fig, xs, med, max_iter, color="#444", name="median not reached (≥ half of trials failed)"):
     bad = ~np.isfinite(np.asarray(med, float))
     if bad.any():
-        fig.add_trace(go.Scatter(x=[v for v, b in zip(xs, bad) if b], y=[max_iter] * int(bad.sum()), mode="markers",
-                                 marker=dict(symbol="x", size=14, color=color, line=dict(width=1)), name=name,
-                                 hovertemplate=f"median > max_iter = {max_iter:g}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[v for v, b in zip(xs, bad) if b],
+                y=[max_iter] * int(bad.sum()),
+                mode="markers",
+                marker=dict(symbol="x", size=14, color=color, line=dict(width=1)),
+                name=name,
+                hovertemplate=f"median > max_iter = {max_iter:g}<extra></extra>",
+            )
+        )
 
 
 def heatmap_figure(summary, x: str, y: str, *, tol: float, height: int = 520) -> go.Figure:
@@ -140,32 +190,52 @@ def heatmap_figure(summary, x: str, y: str, *, tol: float, height: int = 520) ->
         med = row["median"]
         z[i, j] = math.log10(med) if np.isfinite(med) and med > 0 else np.nan
         text[i][j] = f"{med:.0f}" if np.isfinite(med) else "not reached"
-        hover[i][j] = (f"{SYMBOLS[x] or x} = {row[x]}, {SYMBOLS[y] or y} = {row[y]}<br>median {text[i][j]}, "
-                       f"IQR {row['q25']:.4g} – {row['q75']:.4g}<br>{row['failures']} of {row['trials']} failed")
+        hover[i][j] = (
+            f"{SYMBOLS[x] or x} = {row[x]}, {SYMBOLS[y] or y} = {row[y]}<br>median {text[i][j]}, "
+            f"IQR {row['q25']:.4g} – {row['q75']:.4g}<br>{row['failures']} of {row['trials']} failed"
+        )
     finite = z[np.isfinite(z)]
     lo, hi = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
     ticks = log_tickvals(lo, hi)
-    fig = go.Figure(go.Heatmap(
-        x=[_fmt(v) for v in xs], y=[_fmt(v) for v in ys], z=z, text=text, texttemplate="%{text}",
-        textfont=dict(size=16), customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-        colorscale="Viridis", zmin=lo, zmax=hi if hi > lo else lo + 1, xgap=2, ygap=2,
-        colorbar=dict(title=dict(text="median<br>iterations", font=dict(size=16)), tickvals=np.log10(ticks),
-                      ticktext=tick_text(ticks), tickfont=dict(size=14))))
-    style_figure(fig, title=f"Median iterations to tol = {tol:.0e}", x_title=LABELS[x], y_title=LABELS[y],
-                 log_y=False, height=height)
+    fig = go.Figure(
+        go.Heatmap(
+            x=[_fmt(v) for v in xs],
+            y=[_fmt(v) for v in ys],
+            z=z,
+            text=text,
+            texttemplate="%{text}",
+            textfont=dict(size=16),
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale="Viridis",
+            zmin=lo,
+            zmax=hi if hi > lo else lo + 1,
+            xgap=2,
+            ygap=2,
+            colorbar=dict(
+                title=dict(text="median<br>iterations", font=dict(size=16)),
+                tickvals=np.log10(ticks),
+                ticktext=tick_text(ticks),
+                tickfont=dict(size=14),
+            ),
+        )
+    )
+    style_figure(
+        fig,
+        title=f"Median iterations to tol = {tol:.0e}",
+        x_title=LABELS[x],
+        y_title=LABELS[y],
+        log_y=False,
+        height=height,
+    )
     fig.update_xaxes(type="category", showgrid=False)
     fig.update_yaxes(type="category", showgrid=False)
-    fig.update_layout(plot_bgcolor="#d9d9d9")   # cells whose median was not reached show as grey
+    fig.update_layout(plot_bgcolor="#d9d9d9")  # cells whose median was not reached show as grey
     return fig
 
 
 def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, (float, np.floating)) else str(v)
-
-
-def _levels(summary, col) -> list:
-    vals = list(dict.fromkeys(summary[col].tolist()))
-    return sorted(vals) if _is_numeric(vals) else vals
 
 
 def profile_figure(summary, x: str, y: str, *, max_iter: float, tol: float, height: int = 480) -> go.Figure:
@@ -180,9 +250,17 @@ def profile_figure(summary, x: str, y: str, *, max_iter: float, tol: float, heig
         color = SERIES[k % len(SERIES)]
         med = s["median"].to_numpy(float)
         label = f"{SYMBOLS[y]} = {level}" if SYMBOLS[y] else str(level)
-        fig.add_trace(go.Scatter(x=s[x].tolist(), y=np.where(np.isfinite(med), med, np.nan), mode="lines+markers",
-                                 name=f"median, {label}", line=dict(color=color, width=3), marker=dict(size=9),
-                                 hovertemplate=f"{label}<br>{SYMBOLS[x] or x} = %{{x}}<br>median %{{y:.4g}}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=s[x].tolist(),
+                y=np.where(np.isfinite(med), med, np.nan),
+                mode="lines+markers",
+                name=f"median, {label}",
+                line=dict(color=color, width=3),
+                marker=dict(size=9),
+                hovertemplate=f"{label}<br>{SYMBOLS[x] or x} = %{{x}}<br>median %{{y:.4g}}<extra></extra>",
+            )
+        )
         _add_not_reached(fig, s[x].tolist(), med, max_iter, color=color, name=f"not reached, {label}")
         if fit[1]:
             sh = theory_shape(s, [x, y])[1]
@@ -192,52 +270,15 @@ def profile_figure(summary, x: str, y: str, *, max_iter: float, tol: float, heig
         entry.name += ": dashed, in each line's colour"
         fig.add_trace(entry)
     numeric = _is_numeric(summary[x])
-    style_figure(fig, title=f"Iterations to tol = {tol:.0e}: one line per {LABELS[y]}", x_title=LABELS[x],
-                 y_title=Y_TITLE, height=height, **(_axis(summary[x]) if numeric else {}))
+    style_figure(
+        fig,
+        title=f"Iterations to tol = {tol:.0e}: one line per {LABELS[y]}",
+        x_title=LABELS[x],
+        y_title=Y_TITLE,
+        height=height,
+        **(_axis(summary[x]) if numeric else {}),
+    )
     if not numeric:
         fig.update_xaxes(type="category")
     _readable_axes(fig, _levels(summary, x) if numeric else None, _visible_y(fig))
-    return fig
-
-
-def wilson(k, n, z: float = 1.959964) -> tuple[np.ndarray, np.ndarray]:
-    """95 % Wilson score interval for k failures out of n trials (elementwise)."""
-    k, n = np.asarray(k, float), np.asarray(n, float)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
-
-
-def failure_figure(summary, delta: dict, *, group: str | None = None, height: int = 460) -> go.Figure:
-    """Empirical failure rate against ν (95 % Wilson intervals) with δ(ν) = P[σ_r(VᵀΦ₁) < ρ(ν)] (Monte Carlo).
-
-    ``delta`` maps width d -> (ν values, δ values); ``group`` is a second swept parameter (one series each).
-    """
-    fig = go.Figure()
-    levels = _levels(summary, group) if group else [None]
-    for k, level in enumerate(levels):
-        s = summary if level is None else summary[summary[group] == level]
-        s = s.sort_values("nu")
-        lo, hi = wilson(s["failures"], s["trials"])
-        rate = s["failure_rate"].to_numpy(float)
-        label = "" if level is None else (f", {SYMBOLS[group]} = {level}" if SYMBOLS[group] else f", {level}")
-        fig.add_trace(go.Scatter(
-            x=s["nu"], y=rate, mode="markers+lines", name=f"failure rate (tol not reached within max_iter){label}",
-            line=dict(color=SERIES[k % len(SERIES)], width=2.5), marker=dict(size=10),
-            error_y=dict(type="data", symmetric=False, array=hi - rate, arrayminus=rate - lo, thickness=2, width=7),
-            customdata=np.c_[s["failures"], s["trials"]],
-            hovertemplate="ν = %{x}<br>%{customdata[0]} of %{customdata[1]} trials failed<br>"
-                          "rate %{y:.3f} (95 % Wilson interval)<extra></extra>"))
-    dash = ["dash", "dot", "dashdot", "longdash"]
-    for k, (d, (nus, deltas)) in enumerate(sorted(delta.items())):
-        fig.add_trace(go.Scatter(
-            x=nus, y=deltas, mode="lines", line=dict(color=OKABE_ITO["vermillion"], dash=dash[k % 4], width=3),
-            name=f"Monte-Carlo δ(ν) = P[σ_r(VᵀΦ₁) < ρ(ν)], d = {d} [derived]",
-            hovertemplate=("<b>δ(ν), Monte Carlo</b><br>P[σ_r(G) < ρ(ν)], G ∈ R^{r×d} iid N(0, 1/d), "
-                           "ρ = ν(√d − √(r−1))/√d<br>the probability that the init misses the theory's "
-                           "assumption (theory.md §4.3)<br>ν = %{x}: δ = %{y:.4f}<extra></extra>")))
-    style_figure(fig, title="Failures against the Monte-Carlo δ of the theory", x_title=LABELS["nu"],
-                 y_title="probability", log_y=False, height=height)
-    fig.update_yaxes(range=[-0.02, 1.02])
     return fig

@@ -5,6 +5,7 @@ is projector-readable (≥ 15 px ticks, 20 px titles), uses the Okabe–Ito colo
 puts the legend below the plot (never over the data), and labels every curve with its grade:
 [paper] verified in Ward & Kolda's text, [derived] proved in theory.md, [exact] a theorem-free identity, [Monte Carlo] an estimate with its standard error.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,7 +19,7 @@ from .._validation import check_int
 from ._style import OKABE_ITO, SERIES, house_layout, log_range, positive, set_log_range
 
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-V2_LIMIT_2R = 2.0 / (math.sqrt(2.0) - 1.0) ** 2   # d = 2r, r → ∞: ≈ 11.66
+V2_LIMIT_2R = 2.0 / (math.sqrt(2.0) - 1.0) ** 2  # d = 2r, r → ∞: ≈ 11.66
 
 
 def escape_md(text: str) -> str:
@@ -50,20 +51,33 @@ def calculator(r, d, kappa, C, nu, theta, eps, e0) -> dict:
 
 def _line(fig: go.Figure, x, y, name: str, color: str, hover: str, *, width: float = 4, dash: str = "solid") -> None:
     """One labelled line (``color`` an Okabe–Ito name); ``hover`` (the formula) shows in the tooltip."""
-    fig.add_scatter(x=x, y=y, mode="lines", name=name, line=dict(color=OKABE_ITO[color], width=width, dash=dash),
-                    hovertemplate=f"x = %{{x:.4g}}<br>y = %{{y:.4g}}<extra>{hover}</extra>")
+    fig.add_scatter(
+        x=x,
+        y=y,
+        mode="lines",
+        name=name,
+        line=dict(color=OKABE_ITO[color], width=width, dash=dash),
+        hovertemplate=f"x = %{{x:.4g}}<br>y = %{{y:.4g}}<extra>{hover}</extra>",
+    )
 
 
 def _you(fig: go.Figure, x: float, y: float, name: str) -> None:
-    fig.add_scatter(x=[x], y=[y], mode="markers", name=name, hovertemplate="%{x:.4g}, T = %{y:,.0f}<extra>your input</extra>",
-                    marker=dict(size=16, color=OKABE_ITO["orange"], symbol="diamond", line=dict(width=2, color="black")))
+    fig.add_scatter(
+        x=[x],
+        y=[y],
+        mode="markers",
+        name=name,
+        hovertemplate="%{x:.4g}, T = %{y:,.0f}<extra>your input</extra>",
+        marker=dict(size=16, color=OKABE_ITO["orange"], symbol="diamond", line=dict(width=2, color="black")),
+    )
 
 
 T_HOVER = "T = ⌈log(e₀/ε) / (−2 log(1 − (1−θ)²ρ²/(C²κ²)))⌉, derived (Cor. D6)"
 
 
-def t_vs_kappa_figure(r: int, d: int, C: float, nu: float, theta: float, eps: float, e0: float,
-                      kappa_now: float) -> go.Figure:
+def t_vs_kappa_figure(
+    r: int, d: int, C: float, nu: float, theta: float, eps: float, e0: float, kappa_now: float
+) -> go.Figure:
     """Derived T(ε) against κ on log–log axes, with its fitted slope and a κ³ slope guide."""
     kap = np.geomspace(1.0, max(1e4, 10 * kappa_now), 200)
     rho = bounds.rho(nu, d, r)
@@ -71,8 +85,16 @@ def t_vs_kappa_figure(r: int, d: int, C: float, nu: float, theta: float, eps: fl
     slope = float(np.polyfit(np.log(kap[100:]), np.log(T[100:]), 1)[0])
     fig = go.Figure()
     _line(fig, kap, T, f"T(ε), a-priori (derived, Cor. D6) — slope {slope:.2f}", "blue", T_HOVER)
-    _line(fig, kap, T[0] * kap ** 3, "κ³ slope guide (JCD22 shape, as quoted by W&K) — slope only, constant unknown",
-          "vermillion", "T(κ = 1) · κ³: a slope guide, not a bound", width=3, dash="dot")
+    _line(
+        fig,
+        kap,
+        T[0] * kap**3,
+        "κ³ slope guide (JCD22 shape, as quoted by W&K) — slope only, constant unknown",
+        "vermillion",
+        "T(κ = 1) · κ³: a slope guide, not a bound",
+        width=3,
+        dash="dot",
+    )
     t_now = bounds.T_a_priori(rho, C, kappa_now, e0, eps, theta)
     _you(fig, kappa_now, t_now, f"your κ = {kappa_now:g}: T = {t_now:,.0f}")
     style(fig, f"T(ε) grows like κ² (d = {d}, r = {r}, C = {C:g}, ν = {nu:g}, θ = {theta:g}, ε = {eps:g})")
@@ -83,8 +105,9 @@ def t_vs_kappa_figure(r: int, d: int, C: float, nu: float, theta: float, eps: fl
     return fig
 
 
-def t_vs_ratio_figure(r: int, kappa: float, C: float, nu: float, theta: float, eps: float, e0: float,
-                      ratio_now: float) -> go.Figure:
+def t_vs_ratio_figure(
+    r: int, kappa: float, C: float, nu: float, theta: float, eps: float, e0: float, ratio_now: float
+) -> go.Figure:
     """Derived T(ε) against d/r for fixed r, with its d/r → ∞ limit and the current d marked."""
     d = _grid(r, 20 * r)
     T = bounds.T_a_priori(bounds.rho_values(nu, d, r), C, kappa, e0, eps, theta)
@@ -93,8 +116,16 @@ def t_vs_ratio_figure(r: int, kappa: float, C: float, nu: float, theta: float, e
     t_now = bounds.T_a_priori(bounds.rho(nu, d_now, r), C, kappa, e0, eps, theta)
     fig = go.Figure()
     _line(fig, d / r, T, "T(ε), a-priori (derived, Cor. D6)", "blue", T_HOVER)
-    _line(fig, [1, 20], [lim, lim], f"limit d/r → ∞ (ρ → ν): T = {lim:,.0f}", "black", "T with ρ = ν (d/r → ∞)", width=2,
-          dash="dash")
+    _line(
+        fig,
+        [1, 20],
+        [lim, lim],
+        f"limit d/r → ∞ (ρ → ν): T = {lim:,.0f}",
+        "black",
+        "T with ρ = ν (d/r → ∞)",
+        width=2,
+        dash="dash",
+    )
     _you(fig, d_now / r, t_now, f"your d = {d_now}: T = {t_now:,.0f}")
     style(fig, f"T(ε) against d/r (r = {r}, κ = {kappa:g}): most of the gain is by d = 2r")
     fig.update_xaxes(title_text="over-parameterization d/r")
@@ -114,18 +145,28 @@ def delta_figure(table: dict) -> go.Figure:
     """δ against ν on a log axis with ±1 standard-error bars; zero counts drawn as a 3/N upper bound."""
     nu, p, se, n = table["nu"], table["delta"], table["se"], table["n"]
     hit = p > 0
-    minus = np.minimum(se, 0.8 * p)[hit]   # a log axis cannot show δ − SE ≤ 0: cut the whisker at 0.2·δ
+    minus = np.minimum(se, 0.8 * p)[hit]  # a log axis cannot show δ − SE ≤ 0: cut the whisker at 0.2·δ
     cut = " (lower bar cut at 0.2·δ where δ − SE ≤ 0.2·δ)" if np.any(minus < se[hit]) else ""
     fig = go.Figure()
-    fig.add_scatter(x=nu[hit], y=p[hit], mode="lines+markers", name=f"δ (Monte Carlo, N = {n:,}) ± 1 standard error{cut}",
-                    error_y=dict(type="data", array=se[hit], arrayminus=minus, thickness=2, width=6),
-                    line=dict(color=OKABE_ITO["blue"], width=3), marker=dict(size=10),
-                    hovertemplate="ν = %{x:.3g}<br>δ ≈ %{y:.3g}<extra>P[σ_r(VᵀΦ₁) < ρ(ν)], SE = √(δ(1−δ)/N)</extra>")
+    fig.add_scatter(
+        x=nu[hit],
+        y=p[hit],
+        mode="lines+markers",
+        name=f"δ (Monte Carlo, N = {n:,}) ± 1 standard error{cut}",
+        error_y=dict(type="data", array=se[hit], arrayminus=minus, thickness=2, width=6),
+        line=dict(color=OKABE_ITO["blue"], width=3),
+        marker=dict(size=10),
+        hovertemplate="ν = %{x:.3g}<br>δ ≈ %{y:.3g}<extra>P[σ_r(VᵀΦ₁) < ρ(ν)], SE = √(δ(1−δ)/N)</extra>",
+    )
     if (~hit).any():
-        fig.add_scatter(x=nu[~hit], y=np.full((~hit).sum(), 3.0 / n), mode="markers",
-                        marker=dict(size=13, symbol="triangle-down", color=OKABE_ITO["vermillion"]),
-                        name=f"0 of {n:,} samples: δ < 3/N (95% upper bound)",
-                        hovertemplate="ν = %{x:.3g}<br>no sample below ρ<extra>rule of three: δ < 3/N</extra>")
+        fig.add_scatter(
+            x=nu[~hit],
+            y=np.full((~hit).sum(), 3.0 / n),
+            mode="markers",
+            marker=dict(size=13, symbol="triangle-down", color=OKABE_ITO["vermillion"]),
+            name=f"0 of {n:,} samples: δ < 3/N (95% upper bound)",
+            hovertemplate="ν = %{x:.3g}<br>no sample below ρ<extra>rule of three: δ < 3/N</extra>",
+        )
     style(fig, f"δ = P[σ_r(VᵀΦ₁) < ρ] by Monte Carlo (d = {table['d']}, r = {table['r']})")
     fig.update_xaxes(title_text="confidence parameter ν (ρ = ν(√d − √(r−1))/√d)")
     fig.update_yaxes(title_text="failure probability δ (log scale)")
@@ -140,19 +181,43 @@ def overparam_figure(r: int, d_max: int | None = None) -> go.Figure:
     d_max = max(4 * r, 40) if d_max is None else check_int(d_max, "d_max", r + 1)
     d = _grid(r, d_max)
     v2 = bounds.overparam_values(d, r)
-    v1 = positive(bounds.overparam_values(d, r, "v1"))   # ∞ at d = r: not drawn
+    v1 = positive(bounds.overparam_values(d, r, "v1"))  # ∞ at d = r: not drawn
     fig = go.Figure()
     _line(fig, d, v2, "v2 / NeurIPS: d/(√d − √(r−1))² (paper)", "blue", "d/(√d − √(r−1))², paper v2 [V]")
     _line(fig, d, v1, "v1: d/(d − r) (paper)", "orange", "d/(d − r), paper v1 [V]", dash="dash")
-    _line(fig, [r, d_max], [V2_LIMIT_2R] * 2, "v2 at d = 2r as r → ∞: 2/(√2−1)² ≈ 11.66 (exact limit)", "vermillion",
-          "lim 2r/(√(2r) − √(r−1))² = 2/(√2 − 1)²", width=3, dash="dot")
-    _line(fig, [r, d_max], [1, 1], "both → 1 as d/r → ∞ (exact limit)", "black", "both factors → 1", width=2,
-          dash="dashdot")
+    _line(
+        fig,
+        [r, d_max],
+        [V2_LIMIT_2R] * 2,
+        "v2 at d = 2r as r → ∞: 2/(√2−1)² ≈ 11.66 (exact limit)",
+        "vermillion",
+        "lim 2r/(√(2r) − √(r−1))² = 2/(√2 − 1)²",
+        width=3,
+        dash="dot",
+    )
+    _line(
+        fig,
+        [r, d_max],
+        [1, 1],
+        "both → 1 as d/r → ∞ (exact limit)",
+        "black",
+        "both factors → 1",
+        width=2,
+        dash="dashdot",
+    )
     if 2 * r <= d_max:
         f2 = bounds.overparam_factor(2 * r, r)
-        fig.add_scatter(x=[2 * r, 2 * r], y=[f2, 2.0], mode="markers+text", text=[f"{f2:.2f}", "2"], textposition="top right",
-                        textfont=dict(size=16), marker=dict(size=14, color=OKABE_ITO["green"], line=dict(width=2)),
-                        name=f"d = 2r = {2 * r}: v2 = {f2:.2f}, v1 = 2", hovertemplate="d = %{x}: %{y:.4g}<extra>d = 2r</extra>")
+        fig.add_scatter(
+            x=[2 * r, 2 * r],
+            y=[f2, 2.0],
+            mode="markers+text",
+            text=[f"{f2:.2f}", "2"],
+            textposition="top right",
+            textfont=dict(size=16),
+            marker=dict(size=14, color=OKABE_ITO["green"], line=dict(width=2)),
+            name=f"d = 2r = {2 * r}: v2 = {f2:.2f}, v1 = 2",
+            hovertemplate="d = %{x}: %{y:.4g}<extra>d = 2r</extra>",
+        )
     style(fig, f"Over-parameterization factor of the paper's two versions (r = {r})")
     fig.update_xaxes(title_text=f"factor width d (r = {r})")
     fig.update_yaxes(title_text="factor in T (log scale)")
@@ -169,29 +234,55 @@ def experiment_figure(outcome, title: str, x_log: bool = False) -> go.Figure:
     runs = outcome.runs
     used = {r.config.panel for r in runs} | {o.panel for r in runs for o in r.overlays if o.panel}
     panels = [p for p in ("iteration", "time") if p in used] or ["iteration"]
-    fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.1,
-                        subplot_titles=[("x-axis: time t" if p == "time" else "x-axis: iteration t") for p in panels]
-                        if len(panels) > 1 else None)
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        horizontal_spacing=0.1,
+        subplot_titles=[("x-axis: time t" if p == "time" else "x-axis: iteration t") for p in panels]
+        if len(panels) > 1
+        else None,
+    )
     for i, run in enumerate(runs):
         color = SERIES[i % len(SERIES)]
         col = panels.index(run.config.panel) + 1
         x, y = _positive(run.x, run.y, x_log)
         unit = "time t" if run.config.panel == "time" else "iteration t"
-        fig.add_scatter(x=x, y=y, name=f"{run.config.label} [{run.config.source}]", mode="lines+markers" if len(x) < 60 else "lines",
-                        line=dict(color=color, width=3.5), marker=dict(size=8), row=1, col=col,
-                        hovertemplate=f"{unit} = %{{x:.4g}}<br>e_t = %{{y:.3e}}<extra>{run.config.label}</extra>")
+        fig.add_scatter(
+            x=x,
+            y=y,
+            name=f"{run.config.label} [{run.config.source}]",
+            mode="lines+markers" if len(x) < 60 else "lines",
+            line=dict(color=color, width=3.5),
+            marker=dict(size=8),
+            row=1,
+            col=col,
+            hovertemplate=f"{unit} = %{{x:.4g}}<br>e_t = %{{y:.3e}}<extra>{run.config.label}</extra>",
+        )
         for j, ov in enumerate(run.overlays):
             ocol = panels.index(ov.panel or run.config.panel) + 1
             ounit = "time t" if (ov.panel or run.config.panel) == "time" else "iteration t"
             ox, oy = _positive(ov.x, ov.y, x_log)
-            fig.add_scatter(x=ox, y=oy, mode="lines", name=ov.label, line=dict(color=color, width=2.5, dash=DASHES[1 + j % 4]),
-                            row=1, col=ocol, hovertemplate=f"{ounit} = %{{x:.4g}}<br>%{{y:.3e}}<extra>{ov.formula}</extra>")
+            fig.add_scatter(
+                x=ox,
+                y=oy,
+                mode="lines",
+                name=ov.label,
+                line=dict(color=color, width=2.5, dash=DASHES[1 + j % 4]),
+                row=1,
+                col=ocol,
+                hovertemplate=f"{ounit} = %{{x:.4g}}<br>%{{y:.3e}}<extra>{ov.formula}</extra>",
+            )
     style(fig, title, height=580)
     for c, p in enumerate(panels, start=1):
         xt = "time t (gradient flow; GD at t = η × iteration)" if p == "time" else "iteration t"
         whole = p == "iteration" and not x_log and max((r.x[-1] for r in runs if r.config.panel == p), default=0) <= 12
-        fig.update_xaxes(title_text=xt + (" (log scale)" if x_log else ""), type="log" if x_log else "linear",
-                         dtick=1 if whole else None, row=1, col=c)
+        fig.update_xaxes(
+            title_text=xt + (" (log scale)" if x_log else ""),
+            type="log" if x_log else "linear",
+            dtick=1 if whole else None,
+            row=1,
+            col=c,
+        )
         fig.update_yaxes(title_text=E_TITLE if c == 1 else None, row=1, col=c)
         xs, ys = _panel_data(fig, c)
         if x_log and xs.size:

@@ -6,6 +6,7 @@
     Iterations to tolerance of every trial, a box plot per configuration on a log axis with 1-2-3-5
     ticks (so that 300 can be read as well as 1000).
 """
+
 from __future__ import annotations
 
 import math
@@ -19,8 +20,9 @@ from ._style import SERIES, _rgba, html, log_range, positive, set_log_range, sty
 from .run import _STYLE, HOVER_FORMULA, _hover
 
 
-def trials_figure(runs: Sequence[tuple[str, object]], *, log_x: bool = False, tol: float | None = None,
-                  height: int = 540) -> go.Figure:
+def trials_figure(
+    runs: Sequence[tuple[str, object]], *, log_x: bool = False, tol: float | None = None, height: int = 540
+) -> go.Figure:
     """Median e_t and interquartile band for each configuration.
 
     Parameters
@@ -46,22 +48,65 @@ def trials_figure(runs: Sequence[tuple[str, object]], *, log_x: bool = False, to
         if tr.config.get("algorithm") == "flow":
             x_title = "iteration t (time t for the flow)"
         fill = _rgba(color, 0.18)
-        fig.add_trace(go.Scatter(x=x, y=positive(q[2][idx]), mode="lines", line=dict(width=0, color=color),
-                                 legendgroup=f"c{j}", showlegend=False, hoverinfo="skip", connectgaps=True))
-        fig.add_trace(go.Scatter(x=x, y=positive(q[0][idx]), mode="lines", line=dict(width=0, color=color),
-                                 fill="tonexty", fillcolor=fill, legendgroup=f"c{j}", connectgaps=True,
-                                 name=f"{label}: interquartile band", hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=x, y=positive(q[1][idx]), mode="lines", line=dict(width=3.5, color=color),
-                                 legendgroup=f"c{j}", name=f"{label}: median of {len(tr.seeds)} trials", connectgaps=True,
-                                 hovertemplate=_hover(f"{label} (median)", HOVER_FORMULA["observed"], "t")))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=positive(q[2][idx]),
+                mode="lines",
+                line=dict(width=0, color=color),
+                legendgroup=f"c{j}",
+                showlegend=False,
+                hoverinfo="skip",
+                connectgaps=True,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=positive(q[0][idx]),
+                mode="lines",
+                line=dict(width=0, color=color),
+                fill="tonexty",
+                fillcolor=fill,
+                legendgroup=f"c{j}",
+                connectgaps=True,
+                name=f"{label}: interquartile band",
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=positive(q[1][idx]),
+                mode="lines",
+                line=dict(width=3.5, color=color),
+                legendgroup=f"c{j}",
+                name=f"{label}: median of {len(tr.seeds)} trials",
+                connectgaps=True,
+                hovertemplate=_hover(f"{label} (median)", HOVER_FORMULA["observed"], "t"),
+            )
+        )
     if tol and runs:
         floor = float(runs[0][1].floor)
         tmax = max(float(np.asarray(tr.t)[_last_active(tr)]) for _, tr in runs)
-        fig.add_trace(go.Scatter(x=[1 if log_x else 0, max(tmax, 1)], y=[floor + tol] * 2, mode="lines",
-                                 name=f"tolerance: e_t − floor = {tol:.0e} (your setting)", line=_STYLE["tol"],
-                                 hovertemplate=_hover("tolerance", HOVER_FORMULA["tol"], "t")))
-    style_figure(fig, title="Relative error e_t: median and interquartile band over trials", x_title=x_title,
-                 y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²", log_x=log_x, height=height)
+        fig.add_trace(
+            go.Scatter(
+                x=[1 if log_x else 0, max(tmax, 1)],
+                y=[floor + tol] * 2,
+                mode="lines",
+                name=f"tolerance: e_t − floor = {tol:.0e} (your setting)",
+                line=_STYLE["tol"],
+                hovertemplate=_hover("tolerance", HOVER_FORMULA["tol"], "t"),
+            )
+        )
+    style_figure(
+        fig,
+        title="Relative error e_t: median and interquartile band over trials",
+        x_title=x_title,
+        y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²",
+        log_x=log_x,
+        height=height,
+    )
     if log_x and runs:
         tmax = max(float(np.asarray(tr.t)[_last_active(tr)]) for _, tr in runs)
         set_log_range(fig, [-0.05, math.log10(max(tmax, 10.0)) + 0.05], axis="x")
@@ -83,13 +128,29 @@ def iterations_figure(runs: Sequence[tuple[str, object]], *, height: int | None 
         ok = np.isfinite(its) & (its > 0)
         tag = label.split(" ", 1)[0]
         reached.append(its[ok])
-        fig.add_trace(go.Box(x=its[ok], y=[f"{tag} ({int(ok.sum())}/{its.size} reached)"] * int(ok.sum()),
-                             name=label, orientation="h", boxpoints="all", jitter=0.5, pointpos=0,
-                             marker=dict(color=SERIES[j % len(SERIES)], size=10),
-                             line=dict(color=SERIES[j % len(SERIES)], width=2),
-                             hovertemplate=f"{html(label)}<br>%{{x:.0f}} iterations<extra></extra>"))
-    style_figure(fig, title="Iterations to tolerance (each dot is one trial)", x_title="iterations to tol",
-                 y_title="", log_y=False, log_x=True, height=height or 150 + 80 * max(len(runs), 1))
+        fig.add_trace(
+            go.Box(
+                x=its[ok],
+                y=[f"{tag} ({int(ok.sum())}/{its.size} reached)"] * int(ok.sum()),
+                name=label,
+                orientation="h",
+                boxpoints="all",
+                jitter=0.5,
+                pointpos=0,
+                marker=dict(color=SERIES[j % len(SERIES)], size=10),
+                line=dict(color=SERIES[j % len(SERIES)], width=2),
+                hovertemplate=f"{html(label)}<br>%{{x:.0f}} iterations<extra></extra>",
+            )
+        )
+    style_figure(
+        fig,
+        title="Iterations to tolerance (each dot is one trial)",
+        x_title="iterations to tol",
+        y_title="",
+        log_y=False,
+        log_x=True,
+        height=height or 150 + 80 * max(len(runs), 1),
+    )
     fig.update_layout(showlegend=False, margin=dict(l=170))
     fig.update_yaxes(autorange="reversed", type="category")
     allv = np.concatenate(reached) if reached else np.zeros(0)

@@ -2,6 +2,7 @@
 
 Pure (no streamlit). Dask is imported only when a client is first needed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,7 @@ import os
 import re
 import threading
 
-_CLIENTS: dict = {}   # "local" or address -> {"client", "cluster"}: the lazy, reused singletons
+_CLIENTS: dict = {}  # "local" or address -> {"client", "cluster"}: the lazy, reused singletons
 _LOCK = threading.Lock()
 _ADDRESS = re.compile(r"((tcp|tls|ws|wss|ucx)://)?[^\s/:]+:\d{1,5}")
 
@@ -45,12 +46,20 @@ def _start_local() -> dict:
     from distributed import Client, LocalCluster
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    quiet = {"distributed.worker.profile.enabled": False,            # no dashboard shows it: save its CPU
-             "distributed.admin.system-monitor.gil.enabled": False}
-    with dask.config.set(quiet):   # the nannies hand this configuration to their workers
-        cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=logging.ERROR,  # scheduler health/metrics
-                               scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})  # any port
+    quiet = {
+        "distributed.worker.profile.enabled": False,  # no dashboard shows it: save its CPU
+        "distributed.admin.system-monitor.gil.enabled": False,
+    }
+    with dask.config.set(quiet):  # the nannies hand this configuration to their workers
+        cluster = LocalCluster(
+            n_workers=cores,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,  # scheduler health/metrics
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+        )  # any port
     client = Client(cluster, set_as_default=False)
     client.run(_warm)
     return {"client": client, "cluster": cluster}
@@ -73,8 +82,9 @@ def _connect(addr: str, timeout: float) -> dict:
         client.wait_for_workers(1, timeout=timeout)
     except (OSError, TimeoutError):
         client.close()
-        raise ConnectionError(f"the Dask scheduler at {addr} has no workers; start some with "
-                              f"`dask worker {addr} --nthreads 1`.") from None
+        raise ConnectionError(
+            f"the Dask scheduler at {addr} has no workers; start some with `dask worker {addr} --nthreads 1`."
+        ) from None
     return {"client": client, "cluster": None}
 
 

@@ -2,6 +2,7 @@
 
 Dask is imported only when a Dask engine is used (see :mod:`agdcore.sweeps.dask_clients`).
 """
+
 from __future__ import annotations
 
 import functools
@@ -19,7 +20,9 @@ from ..options import options_for
 from ..problem import make_problem
 from ..trials import solve_trials
 from .dask_clients import engine_info, get_client
-from .plan import SweepPlan, plan_sweep, to_table
+from .plan import SweepPlan, plan_sweep
+from .table import to_table
+
 
 # ---------------------------------------------------------------------- one task (runs on a worker)
 @functools.lru_cache(maxsize=4)
@@ -32,11 +35,30 @@ def solve_piece(s: dict, seeds) -> dict:
     p = _problem(s["m"], s["n"], s["rank"], s["kappa"], s["spectrum"], s["noise"], s["problem_seed"])
     init_opts = {o.name: s[o.name] for o in INITIALIZERS[s["init"]].options if s.get(o.name) is not None}
     opts = {o.name: s[o.name] for o in options_for(s["algorithm"], s["init"]) if s.get(o.name) is not None}
-    step = s["step"] if s["step"] is not None else s["step_mult"] * default_step(s["algorithm"], s["init"], p.sigma1, init_opts)
-    r = solve_trials(p, seeds=seeds, algorithm=s["algorithm"], init=s["init"], width=s["width"], step=step,
-                     max_iter=s["max_iter"], tol=s["tol"], chunk=min(len(seeds), 16), **opts)
-    return {"step": float(r.config["step"]), "iterations_to_tol": r.iterations_to_tol, "final_error": r.final_error,
-            "status": np.asarray(r.status, dtype=str), "seconds": r.seconds}
+    step = (
+        s["step"]
+        if s["step"] is not None
+        else s["step_mult"] * default_step(s["algorithm"], s["init"], p.sigma1, init_opts)
+    )
+    r = solve_trials(
+        p,
+        seeds=seeds,
+        algorithm=s["algorithm"],
+        init=s["init"],
+        width=s["width"],
+        step=step,
+        max_iter=s["max_iter"],
+        tol=s["tol"],
+        chunk=min(len(seeds), 16),
+        **opts,
+    )
+    return {
+        "step": float(r.config["step"]),
+        "iterations_to_tol": r.iterations_to_tol,
+        "final_error": r.final_error,
+        "status": np.asarray(r.status, dtype=str),
+        "seconds": r.seconds,
+    }
 
 
 def run_task(pieces: list) -> list:
@@ -51,8 +73,9 @@ def run_task(pieces: list) -> list:
 
 
 # ---------------------------------------------------------------------- execution
-def iter_sweep(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: str | None = None,
-               heartbeat: float = 0.25):
+def iter_sweep(
+    plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: str | None = None, heartbeat: float = 0.25
+):
     """Yield ``(cell, trials, outcomes)`` as tasks finish; outstanding Dask tasks are cancelled on exit.
 
     On Dask, ``None`` is yielded every ``heartbeat`` seconds while nothing finishes, so a caller can
@@ -69,10 +92,18 @@ def iter_sweep(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler:
     client = client or get_client(scheduler)
     token = uuid.uuid4().hex[:10]
     order = sorted(range(len(payloads)), key=lambda i: -_priority(plan, payloads[i]))  # slow cells first:
-    futures = [client.submit(run_task, payloads[i], key=f"agd-sweep-{token}-{i:06d}", pure=False,  # workers start
-                             priority=_priority(plan, payloads[i])) for i in order]                # what arrives first
+    futures = [
+        client.submit(
+            run_task,
+            payloads[i],
+            key=f"agd-sweep-{token}-{i:06d}",
+            pure=False,  # workers start
+            priority=_priority(plan, payloads[i]),
+        )
+        for i in order
+    ]  # what arrives first
     try:
-        finished = queue.SimpleQueue()   # filled by Dask's callback threads; waiting on it costs no CPU
+        finished = queue.SimpleQueue()  # filled by Dask's callback threads; waiting on it costs no CPU
         for fut in futures:
             fut.add_done_callback(finished.put)
         for _ in futures:
@@ -91,8 +122,9 @@ def _pieces(fut) -> list:
     try:
         return fut.result()
     except ModuleNotFoundError as exc:
-        raise RuntimeError(f"a Dask worker cannot import {exc.name!r}: install agdcore on every "
-                           "worker machine (pip install -e .).") from None
+        raise RuntimeError(
+            f"a Dask worker cannot import {exc.name!r}: install agdcore on every worker machine (pip install -e .)."
+        ) from None
 
 
 def _priority(plan: SweepPlan, pieces) -> int:
@@ -101,8 +133,18 @@ def _priority(plan: SweepPlan, pieces) -> int:
     return int(min(1e9, s["kappa"] ** 2 / max(s["step_mult"], 1e-6)))
 
 
-def sweep(grid: dict, trials: int = 10, *, base: dict | None = None, seed: int = 0, engine: str = "dask",
-          client=None, scheduler: str | None = None, task_size: int | None = None, callback=None) -> pd.DataFrame:
+def sweep(
+    grid: dict,
+    trials: int = 10,
+    *,
+    base: dict | None = None,
+    seed: int = 0,
+    engine: str = "dask",
+    client=None,
+    scheduler: str | None = None,
+    task_size: int | None = None,
+    callback=None,
+) -> pd.DataFrame:
     """Run a grid × ``trials`` sweep and return a tidy table, one row per trial.
 
     Parameters
@@ -133,8 +175,15 @@ def sweep(grid: dict, trials: int = 10, *, base: dict | None = None, seed: int =
     return run_plan(plan, engine=engine, client=client, scheduler=scheduler, callback=callback)
 
 
-def run_plan(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: str | None = None,
-             callback=None, parts: list | None = None) -> pd.DataFrame:
+def run_plan(
+    plan: SweepPlan,
+    *,
+    engine: str = "dask",
+    client=None,
+    scheduler: str | None = None,
+    callback=None,
+    parts: list | None = None,
+) -> pd.DataFrame:
     """Execute a :func:`plan_sweep` plan (see :func:`sweep`); ``attrs["seconds"]`` excludes cluster start.
 
     ``parts``, if given, is a list that collects the finished pieces as they arrive, so a caller
@@ -149,7 +198,7 @@ def run_plan(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: s
     gen = iter_sweep(plan, engine=engine, client=client)
     try:
         for piece in gen:
-            if piece is not None:   # None: a heartbeat, nothing finished
+            if piece is not None:  # None: a heartbeat, nothing finished
                 parts.append(piece)
                 done += len(piece[1])
             if callback is not None and callback(done, plan.n_trials) and done < plan.n_trials:
@@ -158,8 +207,14 @@ def run_plan(plan: SweepPlan, *, engine: str = "dask", client=None, scheduler: s
     finally:
         gen.close()
     df = to_table(plan, parts)
-    df.attrs.update(swept=list(plan.params), grid={k: list(v) for k, v in plan.grid.items()}, trials=plan.trials,
-                    seed=plan.seed, base=dict(plan.base), complete=not stopped and len(df) == plan.n_trials,
-                    engine="serial" if engine == "serial" else engine_info(client),
-                    seconds=time.perf_counter() - t0)
+    df.attrs.update(
+        swept=list(plan.params),
+        grid={k: list(v) for k, v in plan.grid.items()},
+        trials=plan.trials,
+        seed=plan.seed,
+        base=dict(plan.base),
+        complete=not stopped and len(df) == plan.n_trials,
+        engine="serial" if engine == "serial" else engine_info(client),
+        seconds=time.perf_counter() - t0,
+    )
     return df

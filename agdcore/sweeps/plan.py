@@ -13,6 +13,7 @@ canonical text of the cell's swept settings (e.g. ``"kappa=10.0;width=5"``); the
 cell is :func:`agdcore.make_problem` of the cell's problem settings and ``problem_seed``.
 Pure: no streamlit. Dask is imported only when a Dask engine is used.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,33 +23,47 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from .._validation import check_choice, check_float, check_int
 from ..algorithms import ALGORITHMS
 from ..initializers import INITIALIZERS
 from ..options import option_uses
 from ..problem import SPECTRA
-from ..trials import iteration_quartiles
 
 MAX_CELLS = 10_000
 MAX_TRIALS = 10_000
 MAX_TOTAL_TRIALS = 1_000_000
-TASK_SIZE = 16   # trials per task: stacking 16 trials is the fastest chunk (performance.md §3)
-LEGACY_OPTIONS = ("C", "D", "nu", "scale")   # always columns of the table (schema of the first release)
+TASK_SIZE = 16  # trials per task: stacking 16 trials is the fastest chunk (performance.md §3)
+LEGACY_OPTIONS = ("C", "D", "nu", "scale")  # always columns of the table (schema of the first release)
 _FIXED = {
     "width": ("int", "factor width d"),
     "width_ratio": ("float", "width ratio d/r (d = round(ratio·r))"),
     "kappa": ("float", "condition number κ"),
     "step_mult": ("float", "step as a multiple of the theory default"),
 }
-_TAIL = {"noise": ("float", "noise ‖N‖_F/‖A‖_F"), "algorithm": ("choice", "algorithm"),
-         "init": ("choice", "initialization")}
-_FIXED_RANGES = {"width_ratio": {"lo": 0.0, "lo_open": True}, "kappa": {"lo": 1.0},
-                 "noise": {"lo": 0.0, "hi": 10.0}, "step_mult": {"lo": 0.0, "lo_open": True}}
+_TAIL = {
+    "noise": ("float", "noise ‖N‖_F/‖A‖_F"),
+    "algorithm": ("choice", "algorithm"),
+    "init": ("choice", "initialization"),
+}
+_FIXED_RANGES = {
+    "width_ratio": {"lo": 0.0, "lo_open": True},
+    "kappa": {"lo": 1.0},
+    "noise": {"lo": 0.0, "hi": 10.0},
+    "step_mult": {"lo": 0.0, "lo_open": True},
+}
 _BASE = {
-    "m": 100, "n": 100, "rank": 5, "kappa": 10.0, "spectrum": "geometric", "noise": 0.0,
-    "problem_seed": 0, "width": 10, "algorithm": "agd", "init": "ward-kolda", "step": None,
+    "m": 100,
+    "n": 100,
+    "rank": 5,
+    "kappa": 10.0,
+    "spectrum": "geometric",
+    "noise": 0.0,
+    "problem_seed": 0,
+    "width": 10,
+    "algorithm": "agd",
+    "init": "ward-kolda",
+    "step": None,
     "step_mult": 1.0,
 }
 
@@ -167,10 +182,10 @@ class SweepPlan:
     params: tuple
     grid: dict
     base: dict
-    cells: tuple            # per cell: dict of swept values
-    settings: tuple         # per cell: dict of every setting used
-    seeds: np.ndarray       # (n_cells, trials) int64
-    tasks: tuple            # each task: tuple of (cell index, tuple of trial indices)
+    cells: tuple  # per cell: dict of swept values
+    settings: tuple  # per cell: dict of every setting used
+    seeds: np.ndarray  # (n_cells, trials) int64
+    tasks: tuple  # each task: tuple of (cell index, tuple of trial indices)
     trials: int
     seed: int
 
@@ -179,8 +194,9 @@ class SweepPlan:
         return self.seeds.size
 
 
-def plan_sweep(grid: dict, trials: int = 10, *, base: dict | None = None, seed: int = 0,
-               task_size: int | None = None) -> SweepPlan:
+def plan_sweep(
+    grid: dict, trials: int = 10, *, base: dict | None = None, seed: int = 0, task_size: int | None = None
+) -> SweepPlan:
     """Validate everything and lay out cells, seeds and tasks; raises ValueError before anything runs."""
     if not isinstance(grid, dict) or not grid:
         raise ValueError("grid must be a non-empty mapping parameter -> values (e.g. {'kappa': [5, 10]}).")
@@ -213,20 +229,24 @@ def _cell_settings(b: dict, cell: dict, swept: set) -> dict:
         s["width"] = max(1, int(round(cell["width_ratio"] * s["rank"])))
     hi = min(s["m"], s["n"])
     if not 1 <= s["width"] <= hi:
-        what = f"width_ratio {cell['width_ratio']:g} gives width {s['width']}" if "width_ratio" in cell else f"width {s['width']}"
+        what = (
+            f"width_ratio {cell['width_ratio']:g} gives width {s['width']}"
+            if "width_ratio" in cell
+            else f"width {s['width']}"
+        )
         raise ValueError(f"{what}; the width must be between 1 and min(m, n) = {hi}.")
     uses = option_uses()
     for name, use in uses.items():
         if not use.applies(s["algorithm"], s["init"]) and name not in swept:
-            s[name] = None            # a base option applies only where its init/algorithm uses it
+            s[name] = None  # a base option applies only where its init/algorithm uses it
     for entry in (INITIALIZERS[s["init"]], ALGORITHMS[s["algorithm"]]):
-        for o in entry.options:        # the table shows the value used
+        for o in entry.options:  # the table shows the value used
             if s[o.name] is None and o.default is not None:
                 s[o.name] = o.default
-        for o in entry.options:        # resolved defaults that need only the options (D = Cν/9)
+        for o in entry.options:  # resolved defaults that need only the options (D = Cν/9)
             if s[o.name] is None and o.resolve is not None:
                 v = o.resolve(s, math.nan)
-                s[o.name] = float(v) if math.isfinite(v) else None   # σ₁-dependent: resolved at run time
+                s[o.name] = float(v) if math.isfinite(v) else None  # σ₁-dependent: resolved at run time
     return s
 
 
@@ -235,8 +255,9 @@ def _check_options(b: dict, settings: tuple, swept: set) -> None:
         used = [use.applies(s["algorithm"], s["init"]) for s in settings]
         if (name in swept and not all(used)) or (b[name] is not None and not any(used)):
             unused = [s for s, u in zip(settings, used) if not u]
-            bad = sorted({f"init {s['init']}" for s in unused} if use.inits else
-                         {f"algorithm {s['algorithm']}" for s in unused})
+            bad = sorted(
+                {f"init {s['init']}" for s in unused} if use.inits else {f"algorithm {s['algorithm']}" for s in unused}
+            )
             raise ValueError(f"{name} applies only to {use.where()}, not to {', '.join(bad)}.")
 
 
@@ -253,7 +274,7 @@ def make_tasks(n_cells: int, trials: int, size: int) -> tuple:
     tasks, current, count = [], [], 0
     for cell in range(n_cells):
         for lo, hi in zip(bounds[:-1], bounds[1:]):
-            if current and count + hi - lo > size:   # pieces are combined only up to `size` trials
+            if current and count + hi - lo > size:  # pieces are combined only up to `size` trials
                 tasks.append(tuple(current))
                 current, count = [], 0
             current.append((cell, tuple(range(lo, hi))))
@@ -261,52 +282,3 @@ def make_tasks(n_cells: int, trials: int, size: int) -> tuple:
     if current:
         tasks.append(tuple(current))
     return tuple(tasks)
-
-
-def to_table(plan: SweepPlan, parts: list) -> pd.DataFrame:
-    """Tidy rows from finished pieces, ordered by (cell, trial)."""
-    rows = []
-    columns = _setting_columns(plan)
-    for cell, trial_idx, out in parts:
-        s = plan.settings[cell]
-        for j, k in enumerate(trial_idx):
-            row = {"cell": cell, "trial": k, **{p: plan.cells[cell][p] for p in plan.params}}
-            row.update({key: np.nan if s[key] is None else s[key] for key in columns})
-            row.update(width=s["width"], step=out["step"], seed=int(plan.seeds[cell, k]))
-            its = out["iterations_to_tol"][j]
-            row.update(iterations_to_tol=float(its), final_error=float(out["final_error"][j]),
-                       status=str(out["status"][j]), seconds=float(out["seconds"][j]))
-            rows.append(row)
-    cols = ["cell", "trial", *plan.params]
-    empty = list(dict.fromkeys(cols + columns + ["width", "step"] + OUTCOMES))
-    df = pd.DataFrame(rows) if rows else pd.DataFrame(columns=empty)
-    order = cols + [c for c in df.columns if c not in cols and c not in OUTCOMES] + OUTCOMES
-    return df[order].sort_values(["cell", "trial"], kind="stable").reset_index(drop=True)
-
-
-def _setting_columns(plan: SweepPlan) -> list:
-    """Fixed settings shown in the table: the base ones, the legacy options, and options some cell uses."""
-    uses = option_uses()
-    keep = [k for k in base_defaults() if k not in plan.params and k != "step"]
-    return [k for k in keep if k not in uses or k in LEGACY_OPTIONS
-            or any(s.get(k) is not None for s in plan.settings)]
-
-
-# ---------------------------------------------------------------------- summaries
-def summarize(df: pd.DataFrame, by: list | None = None) -> pd.DataFrame:
-    """Per cell: trials, failures (tol not reached within max_iter), and quartiles of iterations to tol.
-
-    Failures count as "never" (+inf) in the quartiles, so a median is finite only while fewer
-    than half of the trials failed.
-    """
-    by = list(by if by is not None else df.attrs.get("swept", []))
-    rows = []
-    for key, g in df.groupby(by, sort=False) if by else [((), df)]:
-        its = g["iterations_to_tol"].to_numpy(float)
-        ok = np.isfinite(its)
-        q = iteration_quartiles(its)
-        key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(by, key)), "trials": len(g), "failures": int((~ok).sum()),
-                     "failure_rate": float((~ok).mean()), "q25": q[0], "median": q[1], "q75": q[2],
-                     **{c: g[c].iloc[0] for c in ("width", "rank") if c in g and c not in by}})
-    return pd.DataFrame(rows)

@@ -1,0 +1,68 @@
+"""Axis labels and hover symbols of the swept parameters: the fixed ones here, every registered
+option's from its registry entry (so a newly registered option is labelled with no edit here)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..options import option_uses
+
+_FIXED_LABELS = {
+    "width": "factor width d",
+    "width_ratio": "width ratio d/r",
+    "kappa": "condition number κ",
+    "step_mult": "step η ÷ theory default",
+    "C": "Ward–Kolda C",
+    "nu": "Ward–Kolda ν",
+    "scale": "init scale",
+    "noise": "noise ‖N‖_F/‖A‖_F",
+    "algorithm": "algorithm",
+    "init": "initialization",
+}
+_FIXED_SYMBOLS = {
+    "width": "d",
+    "width_ratio": "d/r",
+    "kappa": "κ",
+    "step_mult": "η/η₀",
+    "C": "C",
+    "nu": "ν",
+    "scale": "scale",
+    "noise": "noise",
+    "algorithm": "",
+    "init": "",
+}
+
+
+class _Live(Mapping):
+    """name -> text: the fixed table, then each registered option (its label, or its name)."""
+
+    def __init__(self, fixed: dict, from_option):
+        self._fixed, self._from_option = fixed, from_option
+
+    def _table(self) -> dict:
+        opts = {n: self._from_option(u.option) for n, u in option_uses().items()}
+        return {**opts, **self._fixed}
+
+    def __getitem__(self, name):
+        return self._table()[name]
+
+    def __iter__(self):
+        return iter(self._table())
+
+    def __len__(self):
+        return len(self._table())
+
+
+LABELS = _Live(_FIXED_LABELS, lambda o: o.label or o.name)
+SYMBOLS = _Live(_FIXED_SYMBOLS, lambda o: o.name)
+
+
+def _is_numeric(values) -> bool:
+    return all(isinstance(v, (int, float, np.integer, np.floating)) for v in values)
+
+
+def _levels(summary, col) -> list:
+    vals = list(dict.fromkeys(summary[col].tolist()))
+    return sorted(vals) if _is_numeric(vals) else vals
