@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from agdcore import experiments as ex
+from agdcore import grades
 from agdcore.plots import theory as tp
 from agdui import ensure_router, live, style
 
@@ -110,7 +111,7 @@ def main() -> None:
             "Each experiment reruns, with this dashboard's solver, a comparison the sources describe. Settings come from "
             f"theory.md (Part I §10, Part II §0/§11); every run stops at e_t − floor ≤ {ex.TOL:g} with "
             "e_t = ‖A − XYᵀ‖²_F/‖A‖²_F. The numbers in the captions are for seed 1; the check-marked lines under each "
-            "chart re-check the caption's claims on the run you see."
+            "chart re-check the caption's claims on the run you see. Grades: " + grades.legend() + "."
         )
     )
     seed = seed_input()

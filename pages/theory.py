@@ -4,19 +4,13 @@ import numpy as np
 import streamlit as st
 
 from agdcore import bounds
+from agdcore.grades import GRADES
 from agdcore.plots import theory as tp
 from agdui import ensure_router, style
 
 ensure_router()  # deep links on a fresh server must go through app.py
 
 B = bounds.BOUND_INFO
-GRADES = {
-    "V": ("paper [V]", "green", "verified in Ward & Kolda's own text"),
-    "S": ("secondary [S]", "blue", "a third-party implementation, review or another paper's text"),
-    "D": ("derived [D]", "violet", "proved in theory.md and checked numerically — not the paper's statement"),
-    "U": ("unverified [U]", "orange", "our reconstruction; the paper's formulas were lost in extraction"),
-    "A": ("abstract only [A]", "gray", "checked only against an abstract"),
-}
 
 # (title, grade, LaTeX, source and caveats)
 CARDS = {

@@ -76,7 +76,7 @@ EXPERIMENTS: dict[str, Experiment] = {
             "2 · Exact vs noisy low-rank matrices (Remark 4.7)",
             "Same matrix plus iid Gaussian noise N with ‖N‖_F/‖A‖_F = 10⁻³ or 10⁻². Width d = r = 5, Ward–Kolda init, "
             "default step. With noise A is full rank: the column-span lemmas (paper Lemmas 4.5–4.6, Remark 4.7) no longer "
-            "hold and e_t cannot go below the Eckart–Young floor Σ_{i>5}σ_i²/‖A‖²_F (exact), drawn dashed.",
+            "hold and e_t cannot go below the Eckart–Young floor (σ₆² + σ₇² + …)/‖A‖²_F (exact), drawn dashed.",
             "The exact run drops to 1e-10; each noisy run falls at the same speed and then flattens exactly on its floor "
             "(≈ 9.0e-7 and 9.0e-5, about noise²). The status column says 'converged' because the stopping rule measures "
             "e_t − floor. With d > r the spare columns would slowly fit the noise and approach the lower rank-d floor.",
@@ -193,7 +193,7 @@ EXPERIMENTS: dict[str, Experiment] = {
             "4d · Feedback alignment: width ≥ rank vs width < rank",
             "Peers' matrix. Feedback alignment (Garg & Vempala 2022): Z ← Z − ηRWᵀ, W ← W − ηBR with a fixed random "
             "B ~ N(0, 1/m), Z₀ = W₀ = 0, η = 0.5/σ₁ — the standard FA rule; the paper's exact equations were not "
-            "retrieved [M]. Widths k = 5, 10 (≥ rank 5) and k = 3 (< rank), with GD at k = 3 for the best rank-3 error.",
+            "retrieved [U]. Widths k = 5, 10 (≥ rank 5) and k = 3 (< rank), with GD at k = 3 for the best rank-3 error.",
             "k = 5 and k = 10 converge (459 and 127 iterations, seed 1). At k = 3 GD reaches the best rank-3 error "
             "(dashed, exact) while FA stalls well above it (≈ 16× for seed 1; the gap depends on the draw of B). Log x-axis.",
             (

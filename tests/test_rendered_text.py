@@ -1,0 +1,44 @@
+"""What a reader sees as text: no raw TeX braces outside math, every grade defined (issue 14, item 4)."""
+
+import re
+
+import pytest
+
+import agdcore as agd
+from agdcore import experiments as ex
+from agdcore.grades import GRADES
+from agdcore.report import theory_checks
+
+RAW_TEX = re.compile(r"[_^]\{")  # σ_{r+1}, X^{T}: markdown shows the braces verbatim
+
+
+def _texts():
+    for exp in ex.EXPERIMENTS.values():
+        yield f"{exp.key}: title", exp.title
+        yield f"{exp.key}: caption", exp.caption
+        yield f"{exp.key}: look for", exp.look_for
+
+
+@pytest.mark.parametrize("where,text", list(_texts()))
+def test_experiment_texts_have_no_raw_tex_and_only_defined_grades(where, text):
+    assert not RAW_TEX.search(text), f"{where} shows raw TeX: {RAW_TEX.search(text).group()}"
+    for grade in re.findall(r"\[([A-Z])\]", text):
+        assert grade in GRADES, f"{where} uses the undefined grade [{grade}]"
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.1])
+def test_theory_check_details_have_no_raw_tex(noise):
+    p = agd.make_problem(noise=noise)
+    r = agd.solve(p, max_iter=20)
+    details = [c["detail"] for c in r.bounds["checks"]]
+    assert len(details) >= 5
+    for d in details:
+        assert not RAW_TEX.search(d), d
+    in_span = r.bounds["checks"][-1]["ok"]
+    assert theory_checks(p, r.settings, in_span, p.is_exactly_low_rank) == r.bounds["checks"]
+    assert theory_checks(p, r.config, in_span, p.is_exactly_low_rank) == r.bounds["checks"]  # the JSON form too
+
+
+def test_every_grade_on_the_theory_page_is_defined_once():
+    assert set(GRADES) == {"V", "S", "D", "U", "A"}
+    assert all(label.endswith(f"[{k}]") for k, (label, _, _) in GRADES.items())
