@@ -12,10 +12,12 @@ Pure NumPy/SciPy; never imports streamlit. Public surface::
 from . import bounds, options
 from ._options import Option
 from .algorithms import ALGORITHMS, Algorithm, default_step
+from .completion import CompletionProblem, completion_from_matrix, make_completion
 from .initializers import INITIALIZERS, Initializer
 from .io import load_matrix
 from .problem import Problem, make_problem
 from .result import Progress, Result, RunSettings
+from .sensing import SensingProblem, make_sensing, sensing_from_matrix
 from .solver import solve
 from .trials import TrialsResult, solve_trials
 
@@ -34,18 +36,24 @@ __all__ = [
     "ALGORITHMS",
     "INITIALIZERS",
     "Algorithm",
+    "CompletionProblem",
     "Initializer",
     "Option",
     "Problem",
     "Progress",
     "Result",
     "RunSettings",
+    "SensingProblem",
     "TrialsResult",
     "bounds",
+    "completion_from_matrix",
     "default_step",
     "options",
+    "sensing_from_matrix",
     "load_matrix",
+    "make_completion",
     "make_problem",
+    "make_sensing",
     "solve",
     "solve_trials",
     "sweep",

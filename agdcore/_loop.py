@@ -33,6 +33,8 @@ class BatchOutcome:
     sv_y: list
     balance: list
     live: np.ndarray | None
+    recovery: np.ndarray | None = None  # trial 0's recovery error per iteration (observed problems, record)
+    final_recovery: np.ndarray | None = None  # (B,) recovery error at each trial's last iterate
 
 
 def run_batch(
@@ -109,6 +111,11 @@ class _Batch:
         self.live_rank = live_rank
         self.live = np.full(max_iter + 1, np.nan) if live_rank else None
         self.div_limit = None
+        self.trust_s = getattr(p, "residual_is_exact", False)  # s is exact: no switch to sq_error
+        has_rec = getattr(p, "has_recovery", False)
+        self.final_rec = np.full(B, np.nan) if has_rec else None
+        self.recovery = np.full(max_iter + 1, np.nan) if has_rec and record else None
+        self.rec_every = has_rec and p.cheap_recovery
 
     def _exact(self, X, Y) -> float:
         return self.problem.sq_error(X, Y) / self.norm2
@@ -127,7 +134,7 @@ class _Batch:
             if self.live is not None:
                 self.live[0] = e[0]
         bad = ~np.isfinite(e) | (e > self.div_limit[self.active])
-        low = ~bad & (e - self.floor < EXACT_SWITCH)
+        low = ~bad & (e - self.floor < EXACT_SWITCH) & (not self.trust_s)
         newly = low & ~self.exact[self.active]
         self.exact[self.active[newly]] = True
         in_exact = self.exact[self.active] & ~bad
@@ -142,6 +149,8 @@ class _Batch:
         """Record trial 0's spectra on the schedule and advance the live bound."""
         if self.record and t in self.schedule and not bad[0]:
             self._record(t, X[0], Y[0])
+        if self.recovery is not None and not bad[0] and (self.rec_every or t in self.schedule):
+            self.recovery[t] = self.problem.recovery_error(X[0], Y[0])
         if self.live is not None and not bad[0] and grams is not None:
             self.live[t + 1] = self.live[t] * _live_q(grams, self.spec.step, self.live_rank) ** 2
 
@@ -164,6 +173,10 @@ class _Batch:
             if not exact_done and (np.isfinite(errors[i, t]) or label != "diverged"):
                 if np.all(np.isfinite(Xc[j])) and np.all(np.isfinite(Yc[j])):
                     errors[i, t] = self._exact(Xc[j], Yc[j])
+            if self.final_rec is not None:
+                self.final_rec[i] = self.problem.recovery_error(Xc[j], Yc[j])
+                if self.recovery is not None and i == 0:
+                    self.recovery[t] = self.final_rec[i]
         if self.record and mask.any() and (not self.rec_index or self.rec_index[-1] != t):
             self._record(t, Xc[0], Yc[0])
 
@@ -196,6 +209,8 @@ class _Batch:
             self.sv_y,
             self.balance,
             self.live,
+            None if self.recovery is None else self.recovery[: self.stop[0] + 1],
+            self.final_rec,
         )
 
     def progress(self, t, e, elapsed, snapshot) -> Progress:
@@ -206,8 +221,13 @@ class _Batch:
             float(t),
             float(e[0]),
             elapsed,
-            lambda: snapshot(errors[0, : t + 1], self.rec_index, self.sv_x, self.sv_y, self.balance, live, t),
+            lambda: snapshot(
+                errors[0, : t + 1], self.rec_index, self.sv_x, self.sv_y, self.balance, live, t, self._recovery_upto(t)
+            ),
         )
+
+    def _recovery_upto(self, t):
+        return None if self.recovery is None else self.recovery[: t + 1].copy()
 
 
 class _Clock:

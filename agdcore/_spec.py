@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._observed import RECOVERY_TOL
 from ._validation import check_choice, check_float, check_int, check_memory
 from .algorithms import ALGORITHMS, default_step
 from .initializers import INITIALIZERS
@@ -84,9 +85,34 @@ class RunSpec:
             "tol": self.tol,
             "seed": seed,
         }
+        observation = getattr(p, "observation", None)
+        if observation is not None:
+            cfg.update(observation())
+            entry = INITIALIZERS.get(self.init_name)
+            note = dict(entry.caveats).get(p.kind) if entry is not None else None
+            if note:
+                cfg["init_note"] = f"{self.init_name}: {note}"
         cfg.update({f"init_{k}": v for k, v in self.init_options.items()})
         cfg.update(self.algo_options)
         return cfg
+
+
+PROTOCOL = ("kind", "shape", "rank", "sigma1", "norm2", "floor", "sq_error", "step_context", "apply", "top_svd")
+
+
+def is_problem(problem) -> bool:
+    """A :class:`Problem` or any object providing the problem protocol (completion, sensing)."""
+    return isinstance(problem, Problem) or all(hasattr(type(problem), a) or hasattr(problem, a) for a in PROTOCOL)
+
+
+def recovery_note(rec: float | None) -> str:
+    """The sentence a run's message gains when the problem knows M★ (completion, sensing)."""
+    if rec is None:
+        return ""
+    if not np.isfinite(rec):
+        return " Recovery error: not available (the iterates are not finite)."
+    verdict = "recovered" if rec <= RECOVERY_TOL else "NOT recovered"
+    return f" Recovery error ‖XYᵀ − M★‖²/‖M★‖² = {rec:.3g}: {verdict} (threshold {RECOVERY_TOL:g})."
 
 
 def _init_name(init) -> str:
@@ -106,7 +132,7 @@ def make_spec(
     options: dict,
     memory_budget=None,
 ) -> RunSpec:
-    if not isinstance(problem, Problem):
+    if not is_problem(problem):
         raise ValueError(
             f"problem must be an agdcore.Problem (see make_problem / Problem.from_array), got {type(problem).__name__}."
         )
@@ -115,13 +141,18 @@ def make_spec(
     width = check_int(width, "width", 1, min(m, n))
     max_iter = check_int(max_iter, "max_iter", 0, MAX_ITER_LIMIT)
     tol = check_float(tol, "tol", 0.0)
-    check_memory(8.0 * (m + n) * width * 12, f"width {width} factors for a {m}x{n} problem", memory_budget)
+    work = getattr(problem, "work_bytes", None)
+    nbytes = 8.0 * (m + n) * width * 12 + (work(width) if work is not None else 0.0)
+    check_memory(nbytes, f"width {width} factors for a {m}x{n} problem", memory_budget)
     algo = ALGORITHMS[algorithm]
     entry = INITIALIZERS[check_choice(init, "init", INITIALIZERS)] if isinstance(init, str) else None
     for what, e in (("algorithm", algo), ("init", entry)):
         if e is not None and problem.kind not in e.problems:
+            registry = ALGORITHMS if what == "algorithm" else INITIALIZERS
+            ok = [k for k, v in registry.items() if problem.kind in v.problems]
             raise ValueError(
-                f"{what} {e.name!r} does not support {problem.kind} problems (it supports: {', '.join(e.problems)})."
+                f"{what} {e.name!r} does not support {problem.kind} problems (it supports: {', '.join(e.problems)}); "
+                f"the {what}s that do: {', '.join(ok) or 'none'}."
             )
     init_keys = set(entry.defaults) if entry is not None else set()
     unknown = set(options) - init_keys - set(algo.defaults)
@@ -179,7 +210,10 @@ def run_message(status, spec, err, k, floor) -> str:
     finite = err[np.isfinite(err)]
     last = float(finite[-1]) if finite.size else float("nan")
     flow = spec.unit == "time"
-    return MESSAGES[status].format(
+    text = MESSAGES[status]
+    if spec.problem.kind != "dense":  # e_t is the training loss; there is no floor
+        text = text.replace("e_t − floor", "the training loss e_t").replace("e_t =", "training loss e_t =")
+    return text.format(
         err=last - floor if status == "converged" else last,
         tol=spec.tol,
         it=k,
@@ -192,8 +226,9 @@ def run_message(status, spec, err, k, floor) -> str:
 
 
 def assemble(
-    spec, cfg, status, message, err, rec, sx, sy, bal, live, floor, X, Y, seconds, t=None, diverged_at=None
-) -> Result:
+    spec, cfg, status, message, err, rec, sx, sy, bal, live, floor, X, Y, seconds, t=None, diverged_at=None,
+    recovery=None,
+) -> Result:  # fmt: skip
     d = spec.width
     return Result(
         config=cfg,
@@ -212,4 +247,5 @@ def assemble(
         seconds=float(seconds),
         diverged_at=diverged_at,
         settings=spec.settings(cfg.get("seed")),
+        recovery_error=None if recovery is None else np.asarray(recovery, dtype=float),
     )

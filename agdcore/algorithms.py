@@ -21,7 +21,7 @@ import numpy as np
 
 from ._dense import _T, StepContext, block_rows, products  # noqa: F401  (re-exported: public API)
 from ._options import Option, resolve_options
-from .initializers import INITIALIZERS
+from .initializers import INITIALIZERS, OBSERVED_TOO
 
 PINV_RCOND = 1e-10
 
@@ -179,9 +179,23 @@ def _lam_default(options: dict, sigma1: float) -> float:
 
 ALGORITHMS: dict[str, Algorithm] = {
     "agd": Algorithm(
-        "agd", "alternating GD", agd_step, reference="Ward & Kolda, NeurIPS 2023", naive=_naive_agd, short="AGD"
+        "agd",
+        "alternating GD",
+        agd_step,
+        reference="Ward & Kolda, NeurIPS 2023",
+        naive=_naive_agd,
+        short="AGD",
+        problems=OBSERVED_TOO,
     ),
-    "gd": Algorithm("gd", "gradient descent", gd_step, reference="Ye & Du, NeurIPS 2021", naive=_naive_gd, short="GD"),
+    "gd": Algorithm(
+        "gd",
+        "gradient descent",
+        gd_step,
+        reference="Ye & Du, NeurIPS 2021",
+        naive=_naive_gd,
+        short="GD",
+        problems=OBSERVED_TOO,
+    ),
     "flow": Algorithm(
         "flow",
         "gradient flow (DOP853)",
@@ -221,6 +235,7 @@ ALGORITHMS: dict[str, Algorithm] = {
         reference="Tong, Ma & Chi, JMLR 2021",
         naive=_naive_scaled(lambda o, R: 0.0),
         short="ScaledGD",
+        problems=OBSERVED_TOO,
     ),
     "precgd": Algorithm(
         "precgd",
@@ -240,6 +255,7 @@ ALGORITHMS: dict[str, Algorithm] = {
         reference="Zhang, Fattahi & Zhang, NeurIPS 2021",
         naive=_naive_scaled(lambda o, R: o["damping"] * np.linalg.norm(R)),
         short="PrecGD",
+        problems=OBSERVED_TOO,
     ),
     "scaledgd-lambda": Algorithm(
         "scaledgd-lambda",
@@ -261,6 +277,7 @@ ALGORITHMS: dict[str, Algorithm] = {
         reference="Xu, Shen, Chi & Ma, ICML 2023",
         naive=_naive_scaled(lambda o, R: o["lam"]),
         short="ScaledGD(λ)",
+        problems=OBSERVED_TOO,
     ),
     "fa": Algorithm(
         "fa",

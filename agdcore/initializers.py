@@ -39,11 +39,17 @@ class Initializer:
     default_step: Callable[[dict, float], float] | None = None
     problems: tuple[str, ...] = ("dense",)
     short: str = ""
+    caveats: tuple[tuple[str, str], ...] = ()  # (problem kind, what to say wherever it is offered there)
 
     @property
     def defaults(self) -> dict:
         """``{name: default}`` of the options (None for a resolved default)."""
         return {o.name: o.default for o in self.options}
+
+    def label_for(self, kind: str = "dense") -> str:
+        """The label on a problem of this kind, with its caveat (e.g. "experiment, no theory")."""
+        note = dict(self.caveats).get(kind)
+        return f"{self.label} ({note})" if note else self.label
 
     def resolve(self, given: dict, sigma1: float) -> dict:
         """Every option's value: given (checked), default, or resolved (e.g. D = Cν/9)."""
@@ -135,6 +141,8 @@ def zeros(problem: Problem, width: int, step: float, rng: np.random.Generator) -
 
 
 _POS = {"lo": 0.0, "lo_open": True}
+OBSERVED_TOO = ("dense", "completion", "sensing")
+WK_EXPERIMENT = "experiment: applied to the back-projection of the observations; no theory in this setting"
 INITIALIZERS: dict[str, Initializer] = {
     "ward-kolda": Initializer(
         "ward-kolda",
@@ -173,7 +181,9 @@ INITIALIZERS: dict[str, Initializer] = {
         ),
         "Ward & Kolda, NeurIPS 2023, Assumption 2",
         default_step=wk_step,
+        problems=OBSERVED_TOO,
         short="WK",
+        caveats=(("completion", WK_EXPERIMENT), ("sensing", WK_EXPERIMENT)),
     ),
     "gaussian": Initializer(
         "gaussian",
@@ -181,6 +191,7 @@ INITIALIZERS: dict[str, Initializer] = {
         gaussian,
         (Option("scale", 1e-3, lo=0.0, ui_hi=1e4, label="Init scale", help="entries N(0, scale²)"),),
         "Ye & Du, NeurIPS 2021, Thm 1.1",
+        problems=OBSERVED_TOO,
         short="Gaussian",
     ),
     "spectral": Initializer(
@@ -198,6 +209,7 @@ INITIALIZERS: dict[str, Initializer] = {
             ),
         ),
         "Tong, Ma & Chi, JMLR 2021",
+        problems=OBSERVED_TOO,
         short="spectral",
     ),
     "nystrom": Initializer(

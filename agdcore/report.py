@@ -56,6 +56,8 @@ def theory_report(
 ) -> dict:
     """Every theory quantity the dashboard and the CLI show for one run, with applicability."""
     s = _settings(result)
+    if getattr(problem, "kind", "dense") != "dense":
+        return _observed_report(problem, result, s)
     d, r, eta, alg = s.width, problem.rank, s.step, s.algorithm
     C, nu = _wk_constants(s)
     e0 = float(result.error[0]) if len(result.error) else float("nan")
@@ -107,6 +109,23 @@ def theory_report(
     return rep
 
 
+def _observed_report(problem, result, s: RunSettings) -> dict:
+    """Completion / sensing: no Ward–Kolda bound applies; one failing check says why."""
+    rep = dict.fromkeys(
+        ("rho", "rate_a_priori", "T_a_priori", "rate_frozen_x", "T_frozen_x", "delta_mc", "certificate",
+         "local_rate", "overparam_factor_v2", "overparam_factor_v1", "live_rate"),
+    )  # fmt: skip
+    rep["observed_rate"] = result.observed_rate()
+    rep["checks"] = theory_checks(problem, s, False, False)
+    rep["applies"] = False
+    rep["labels"] = {k: asdict(v) for k, v in BOUND_INFO.items()}
+    return rep
+
+
+def _observed_check(problem) -> dict:
+    return {"name": "fully observed problem", "ok": False, "detail": problem.why_no_theory}
+
+
 def theory_checks(problem, settings, in_span: bool, exact: bool) -> list[dict]:
     """The assumptions of the Ward–Kolda guarantee, each with its verdict and reason.
 
@@ -114,6 +133,8 @@ def theory_checks(problem, settings, in_span: bool, exact: bool) -> list[dict]:
     form, is accepted too).
     """
     s = settings if isinstance(settings, RunSettings) else _settings(_ConfigOnly(settings))
+    if getattr(problem, "kind", "dense") != "dense":
+        return [_observed_check(problem)]
     d, r, eta, s1 = s.width, problem.rank, s.step, problem.sigma1
     C, nu = _wk_constants(s)
     eta_max = wk_step_max(C, nu, s1)

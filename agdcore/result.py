@@ -74,6 +74,10 @@ class Result:
         Wall time of the iterations (excludes problem set-up and theory).
     bounds : dict
         Theory report (see :func:`agdcore.report.theory_report`).
+    recovery_error : ndarray or None
+        Observed problems (completion, sensing) only: ‖X_tY_tᵀ − M★‖²/‖M★‖² (held-out entries for a
+        given matrix and mask) at every iteration where evaluated (NaN elsewhere); ``error`` is then
+        the relative *training* loss on what was observed. None for the fully observed problem.
     """
 
     config: dict
@@ -93,6 +97,7 @@ class Result:
     bounds: dict = field(default_factory=dict)
     diverged_at: int | None = None
     settings: RunSettings | None = None
+    recovery_error: np.ndarray | None = None
 
     @property
     def n_iter(self) -> int:
@@ -116,6 +121,27 @@ class Result:
     def final_error(self) -> float:
         finite = self.error[np.isfinite(self.error)]
         return float(finite[-1]) if finite.size else float("nan")
+
+    @property
+    def training_loss(self) -> np.ndarray:
+        """The relative loss on what was observed: ``error`` (all entries for the dense problem)."""
+        return self.error
+
+    @property
+    def final_recovery_error(self) -> float | None:
+        """The last evaluated recovery error (None when the problem has no M★ to compare with)."""
+        if self.recovery_error is None:
+            return None
+        finite = self.recovery_error[np.isfinite(self.recovery_error)]
+        return float(finite[-1]) if finite.size else float("nan")
+
+    @property
+    def recovered(self) -> bool | None:
+        """Whether the final recovery error is ≤ 1e-3 (None without an M★)."""
+        from ._observed import RECOVERY_TOL
+
+        rec = self.final_recovery_error
+        return None if rec is None else bool(np.isfinite(rec) and rec <= RECOVERY_TOL)
 
     @property
     def iterations_to_tol(self) -> int | None:
@@ -164,6 +190,10 @@ class Result:
                 "n_iter": self.n_iter,
                 "bounds": bounds,
                 "seconds": self.seconds,
+                "training_loss": [_num(self.error[i]) for i in rec],
+                "recovery_error": None if self.recovery_error is None else [_num(self.recovery_error[i]) for i in rec],
+                "final_recovery_error": self.final_recovery_error,
+                "recovered": self.recovered,
             }
         )
 

@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from ._loop import initial_state, run_batch
-from ._spec import RunSpec, assemble, make_spec, run_message
+from ._spec import RunSpec, assemble, make_spec, recovery_note, run_message
 from ._validation import check_int
 from .flow import solve_flow_spec
 from .initializers import resolve_init
@@ -44,8 +44,10 @@ def solve(
 
     Parameters
     ----------
-    problem : Problem
-        From :func:`make_problem` or :meth:`Problem.from_array`.
+    problem : Problem, CompletionProblem or SensingProblem
+        From :func:`make_problem` or :meth:`Problem.from_array`; or an observed problem from
+        :func:`make_completion` / :func:`make_sensing` (then ``error`` is the relative training loss
+        and ``recovery_error`` the error against M★).
     algorithm : str
         A key of :data:`ALGORITHMS`: ``agd``, ``gd``, ``flow``, ``scaledgd``, ``precgd``,
         ``scaledgd-lambda``, ``fa``.
@@ -93,7 +95,7 @@ def solve(
         live_rank = _live_rank(spec, X0)
         floor = problem.floor(spec.width)
 
-        def snapshot(err, rec, sx, sy, bal, live, t):
+        def snapshot(err, rec, sx, sy, bal, live, t, recovery=None):
             return assemble(
                 spec,
                 cfg,
@@ -109,6 +111,7 @@ def solve(
                 X0,
                 Y0,
                 0.0,
+                recovery=recovery,
             )
 
         start = time.perf_counter()
@@ -131,6 +134,8 @@ def solve(
         err = out.errors[0, : k + 1]
         live = None if out.live is None else out.live[: k + 1]
         msg = run_message(st, spec, err, k, floor)
+        if out.final_recovery is not None:
+            msg += recovery_note(float(out.final_recovery[0]))
         result = assemble(
             spec,
             cfg,
@@ -147,6 +152,7 @@ def solve(
             out.Y[0],
             seconds,
             diverged_at=k if st == "diverged" else None,
+            recovery=out.recovery,
         )
     if theory:
         result = dataclasses.replace(result, bounds=theory_report(problem, result, X0, Y0))
@@ -156,6 +162,6 @@ def solve(
 def _live_rank(spec: RunSpec, X0) -> int | None:
     """The live bound of Lemma D3 applies to AGD on an exactly rank-r A with X₀ in col(A), d ≥ r."""
     p = spec.problem
-    if spec.algorithm != "agd" or spec.width < p.rank or not p.is_exactly_low_rank:
+    if p.kind != "dense" or spec.algorithm != "agd" or spec.width < p.rank or not p.is_exactly_low_rank:
         return None
     return p.rank if p.in_column_span(X0) else None

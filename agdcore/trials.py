@@ -46,6 +46,15 @@ class TrialsResult:
     t: np.ndarray
     floor: float
     seconds: np.ndarray
+    final_recovery_error: np.ndarray | None = None  # observed problems: ‖XYᵀ − M★‖²/‖M★‖² at each end
+
+    @property
+    def recovered(self) -> np.ndarray | None:
+        """Per trial: final recovery error ≤ 1e-3 (None for the fully observed problem)."""
+        from ._observed import RECOVERY_TOL
+
+        rec = self.final_recovery_error
+        return None if rec is None else np.isfinite(rec) & (rec <= RECOVERY_TOL)
 
     def filled_errors(self) -> np.ndarray:
         """Errors with each trial's last value carried forward after it stopped (for medians/bands)."""
@@ -78,8 +87,16 @@ class TrialsResult:
                 "final_error": float(e),
                 "status": str(st),
                 "seconds": float(sec),
+                **({} if rec is None else {"final_recovery_error": float(rec)}),
             }
-            for s, k, e, st, sec in zip(self.seeds, self.iterations_to_tol, self.final_error, self.status, self.seconds)
+            for s, k, e, st, sec, rec in zip(
+                self.seeds,
+                self.iterations_to_tol,
+                self.final_error,
+                self.status,
+                self.seconds,
+                [None] * len(self.seeds) if self.final_recovery_error is None else self.final_recovery_error,
+            )  # fmt: skip
         ]
 
 
@@ -128,6 +145,7 @@ def solve_trials(
     errors = np.full((K, max_iter + 1), np.nan)
     status = np.full(K, "stopped", dtype=object)
     seconds = np.zeros(K)
+    recovery = np.full(K, np.nan) if getattr(problem, "has_recovery", False) else None
     for start in range(0, K, chunk):
         idx = np.arange(start, min(K, start + chunk))
         t0 = time.perf_counter()
@@ -142,15 +160,18 @@ def solve_trials(
         out = run_batch(spec, np.stack(Xs), np.stack(Ys), st, exact_every=exact_every, should_stop=should_stop)
         errors[idx] = out.errors
         status[idx] = out.status
+        if recovery is not None:
+            recovery[idx] = out.final_recovery
         seconds[idx] = (time.perf_counter() - t0) / idx.size
         if callback is not None and callback(int(idx[-1] + 1), K):
             break
         if should_stop is not None and should_stop():
             break
-    return _finish(cfg, seeds, errors, status, np.arange(max_iter + 1, dtype=float), floor, seconds, tol)
+    t = np.arange(max_iter + 1, dtype=float)
+    return _finish(cfg, seeds, errors, status, t, floor, seconds, tol, recovery=recovery)
 
 
-def _finish(cfg, seeds, errors, status, t, floor, seconds, tol, its=None) -> TrialsResult:
+def _finish(cfg, seeds, errors, status, t, floor, seconds, tol, its=None, recovery=None) -> TrialsResult:
     K = len(seeds)
     given = its is not None
     its = np.full(K, np.nan) if its is None else np.asarray(its, dtype=float)
@@ -162,7 +183,7 @@ def _finish(cfg, seeds, errors, status, t, floor, seconds, tol, its=None) -> Tri
         ok = np.nonzero(np.isfinite(errors[k]))[0]
         if ok.size:
             final[k] = errors[k, ok[-1]]
-    return TrialsResult(cfg, seeds, its, final, status.astype(str), errors, t, floor, seconds)
+    return TrialsResult(cfg, seeds, its, final, status.astype(str), errors, t, floor, seconds, recovery)
 
 
 def _flow_trials(problem, seeds, spec, cfg, floor, callback, options, memory_budget) -> TrialsResult:

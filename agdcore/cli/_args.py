@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 
 from ..algorithms import ALGORITHMS
+from ..completion import completion_from_matrix
 from ..initializers import INITIALIZERS
 from ..io import load_matrix
+from ..observe import OBSERVATION_OPTIONS, OBSERVATIONS, OBSERVE_NAMES, RATE, make_observed
 from ..options import check_applicable, option_uses
 from ..problem import SPECTRA, Problem, make_problem
+from ..sensing import sensing_from_matrix
 
 # options with a hand-written flag (documented since the first release); every other registered option
 # gets a generated ``--NAME`` flag, and any option can be given as ``--opt NAME=VALUE``
@@ -34,6 +37,25 @@ def add_problem_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--noise", type=float, default=0.0, help="‖N‖_F/‖A‖_F of added Gaussian noise (default 0)")
     g.add_argument("--problem-seed", type=int, default=0, help="seed of A (default 0)")
     g.add_argument("--matrix", metavar="FILE", help="use this matrix (.npy or .csv) instead of a synthetic A")
+    g.add_argument(
+        "--observe",
+        choices=OBSERVE_NAMES,
+        default="full",
+        help="what is observed: "
+        + "; ".join(
+            f"{o.name} = {o.help}" + (f" (--{o.option.name})" if o.option else "") for o in OBSERVATIONS.values()
+        )
+        + "; --noise then perturbs the observations",
+    )
+    for obs in OBSERVATIONS.values():
+        if obs.option is not None:
+            o = obs.option
+            g.add_argument(
+                f"--{o.name}",
+                type=int if o.kind == "int" else float,
+                default=None,
+                help=f"{obs.name}: {o.help} (default {o.default_text()})",
+            )
 
 
 def add_solver_args(p: argparse.ArgumentParser) -> None:
@@ -79,9 +101,34 @@ def add_option_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_problem(args):
+    observe = getattr(args, "observe", "full")
+    for flag, kind in OBSERVATION_OPTIONS.items():
+        if getattr(args, flag, None) is not None and observe != kind:
+            raise UsageError(f"--{flag} applies only to --observe {kind} (got --observe {observe})")
+    if observe != "full":
+        return _observed_problem(args, observe)
     if args.matrix:
         return Problem.from_array(load_matrix(args.matrix), rank=args.rank if args.rank_given else None)
     return make_problem(args.m, args.n, args.rank, args.kappa, args.spectrum, args.noise, args.problem_seed)
+
+
+def _observed_problem(args, observe: str):
+    """A completion or sensing problem from the flags (synthetic M★, or --matrix as M★)."""
+    rank = args.rank if args.rank_given else None
+    if args.matrix is None:
+        return make_observed(
+            observe, args.m, args.n, args.rank, args.kappa, args.spectrum, args.noise, args.problem_seed,
+            rate=args.rate, measurements=args.measurements,
+        )  # fmt: skip
+    A = load_matrix(args.matrix)
+    if observe == "completion":
+        if args.noise:
+            raise UsageError("--noise with --matrix applies to --observe sensing only")
+        rate = RATE.default if args.rate is None else args.rate
+        return completion_from_matrix(A, rate=rate, seed=args.problem_seed, rank=rank)
+    if args.measurements is None:
+        raise UsageError("--observe sensing with --matrix needs --measurements P (P >= 1)")
+    return sensing_from_matrix(A, args.measurements, noise=args.noise, seed=args.problem_seed, rank=rank)
 
 
 def given_options(args) -> dict:

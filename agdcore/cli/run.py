@@ -24,6 +24,7 @@ def cmd_run(args) -> int:
     doc = result.to_dict()
     doc["config"]["problem_seed"] = None if args.matrix else args.problem_seed
     doc["config"]["matrix"] = args.matrix
+    doc["config"].setdefault("observe", args.observe)  # observed problems add rate / measurements themselves
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(doc, fh, indent=1)

@@ -30,6 +30,9 @@ BASE_FLAGS = {
     "step": "step",
     "max_iter": "max_iter",
     "tol": "tol",
+    "observe": "observe",
+    "rate": "rate",
+    "measurements": "measurements",
 }  # + every option (given_options)
 
 

@@ -16,8 +16,8 @@ import pandas as pd
 from .._validation import check_choice
 from ..algorithms import default_step
 from ..initializers import INITIALIZERS
+from ..observe import make_observed
 from ..options import options_for
-from ..problem import make_problem
 from ..trials import solve_trials
 from .dask_clients import engine_info, get_client
 from .plan import SweepPlan, plan_sweep
@@ -26,13 +26,18 @@ from .table import to_table
 
 # ---------------------------------------------------------------------- one task (runs on a worker)
 @functools.lru_cache(maxsize=4)
-def _problem(m, n, rank, kappa, spectrum, noise, problem_seed):
-    return make_problem(m, n, rank, kappa, spectrum, noise, problem_seed)
+def _problem(m, n, rank, kappa, spectrum, noise, problem_seed, observe="full", rate=None, measurements=None):
+    return make_observed(
+        observe, m, n, rank, kappa, spectrum, noise, problem_seed, rate=rate, measurements=measurements
+    )
 
 
 def solve_piece(s: dict, seeds) -> dict:
     """Run one cell's settings from the given seeds; returns per-trial outcome arrays."""
-    p = _problem(s["m"], s["n"], s["rank"], s["kappa"], s["spectrum"], s["noise"], s["problem_seed"])
+    p = _problem(
+        s["m"], s["n"], s["rank"], s["kappa"], s["spectrum"], s["noise"], s["problem_seed"],
+        s.get("observe", "full"), s.get("rate"), s.get("measurements"),
+    )  # fmt: skip
     init_opts = {o.name: s[o.name] for o in INITIALIZERS[s["init"]].options if s.get(o.name) is not None}
     opts = {o.name: s[o.name] for o in options_for(s["algorithm"], s["init"]) if s.get(o.name) is not None}
     step = (
@@ -58,6 +63,7 @@ def solve_piece(s: dict, seeds) -> dict:
         "final_error": r.final_error,
         "status": np.asarray(r.status, dtype=str),
         "seconds": r.seconds,
+        **({} if r.final_recovery_error is None else {"final_recovery_error": r.final_recovery_error}),
     }
 
 

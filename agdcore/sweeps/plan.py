@@ -27,14 +27,17 @@ import numpy as np
 from .._validation import check_choice, check_float, check_int
 from ..algorithms import ALGORITHMS
 from ..initializers import INITIALIZERS
+from ..observe import OBSERVATION_OPTIONS, OBSERVATIONS, check_observation
 from ..options import option_uses
 from ..problem import SPECTRA
+from ..sensing import check_sensing_memory
 
 MAX_CELLS = 10_000
 MAX_TRIALS = 10_000
 MAX_TOTAL_TRIALS = 1_000_000
 TASK_SIZE = 16  # trials per task: stacking 16 trials is the fastest chunk (performance.md §3)
 LEGACY_OPTIONS = ("C", "D", "nu", "scale")  # always columns of the table (schema of the first release)
+_OBS_OPTIONS = [(o.option, o.name) for o in OBSERVATIONS.values() if o.option is not None]
 _FIXED = {
     "width": ("int", "factor width d"),
     "width_ratio": ("float", "width ratio d/r (d = round(ratio·r))"),
@@ -43,6 +46,7 @@ _FIXED = {
 }
 _TAIL = {
     "noise": ("float", "noise ‖N‖_F/‖A‖_F"),
+    **{o.name: (o.kind, f"{o.label[0].lower()}{o.label[1:]} ({obs})") for o, obs in _OBS_OPTIONS},
     "algorithm": ("choice", "algorithm"),
     "init": ("choice", "initialization"),
 }
@@ -50,6 +54,7 @@ _FIXED_RANGES = {
     "width_ratio": {"lo": 0.0, "lo_open": True},
     "kappa": {"lo": 1.0},
     "noise": {"lo": 0.0, "hi": 10.0},
+    **{o.name: {"lo": o.lo, "hi": o.hi, "lo_open": o.lo_open} for o, _ in _OBS_OPTIONS if o.kind == "float"},
     "step_mult": {"lo": 0.0, "lo_open": True},
 }
 _BASE = {
@@ -65,7 +70,10 @@ _BASE = {
     "init": "ward-kolda",
     "step": None,
     "step_mult": 1.0,
+    "observe": "full",
+    **{o.name: None for o, _ in _OBS_OPTIONS},
 }
+OBSERVATION = OBSERVATION_OPTIONS  # parameter -> the observe it needs
 
 
 def parameters() -> dict:
@@ -110,6 +118,7 @@ PARAMETERS = _Live(parameters)
 BASE_DEFAULTS = _Live(base_defaults)
 OPTION_INITS = _Live(lambda: {n: u.inits for n, u in option_uses().items() if u.inits})
 OUTCOMES = ["seed", "iterations_to_tol", "final_error", "status", "seconds"]
+RECOVERY = ["final_recovery_error", "recovered"]  # outcome columns of observed problems (completion, sensing)
 
 
 # ---------------------------------------------------------------------- grid and validation
@@ -150,7 +159,7 @@ def _convert(name: str, kind: str, v):
     if kind == "int":
         if not math.isfinite(x) or not x.is_integer():
             raise ValueError(f"grid parameter {name!r}: {v!r} is not an integer.")
-        return int(x)
+        return check_int(int(x), name, 1) if name in OBSERVATION else int(x)
     return check_float(x, f"grid parameter {name!r}", **_ranges().get(name, {}))
 
 
@@ -167,7 +176,8 @@ def resolve_base(base: dict | None) -> dict:
     b["tol"] = check_float(b["tol"], "tol", 0.0)
     b["problem_seed"] = check_int(b["problem_seed"], "problem_seed", 0)
     check_choice(b["spectrum"], "spectrum", SPECTRA)
-    for name in ("kappa", "noise", "step_mult", "width", "algorithm", "init", *option_uses()):
+    check_choice(b["observe"], "observe", OBSERVATIONS)
+    for name in ("kappa", "noise", "step_mult", "width", "algorithm", "init", *OBSERVATION, *option_uses()):
         if b[name] is not None:
             b[name] = parse_values(name, [b[name]])[0]
     if b["step"] is not None:
@@ -211,6 +221,7 @@ def plan_sweep(
     if "width" in values and "width_ratio" in values:
         raise ValueError("sweep either 'width' or 'width_ratio', not both.")
     b = resolve_base(base)
+    check_observation(b["observe"], {**b, **{k: v[0] for k, v in values.items()}})
     if "step_mult" in values and b["step"] is not None:
         raise ValueError("step_mult is swept, so no absolute step may be given (it scales the theory default).")
     cells = tuple(dict(zip(values, combo)) for combo in itertools.product(*values.values()))
@@ -235,6 +246,18 @@ def _cell_settings(b: dict, cell: dict, swept: set) -> dict:
             else f"width {s['width']}"
         )
         raise ValueError(f"{what}; the width must be between 1 and min(m, n) = {hi}.")
+    obs = OBSERVATIONS[s["observe"]]
+    if obs.option is not None:  # the default (0.3, 4·r(m+n−r)) shown in the table; memory checked now
+        s[obs.option.name] = obs.resolve(s[obs.option.name], s["m"], s["n"], s["rank"])
+    if obs.name == "sensing":
+        check_sensing_memory(s["measurements"], s["m"], s["n"])
+    kind = obs.kind
+    for what, entry in (("algorithm", ALGORITHMS[s["algorithm"]]), ("init", INITIALIZERS[s["init"]])):
+        if kind not in entry.problems:
+            ok = [k for k, v in (ALGORITHMS if what == "algorithm" else INITIALIZERS).items() if kind in v.problems]
+            raise ValueError(
+                f"{what} {entry.name!r} does not support {kind} problems; the {what}s that do: {', '.join(ok)}."
+            )
     uses = option_uses()
     for name, use in uses.items():
         if not use.applies(s["algorithm"], s["init"]) and name not in swept:
