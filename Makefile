@@ -32,6 +32,7 @@ test: lint
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_observed.py
 
 clean:
 	rm -rf $(VENV) .tmp .pytest_cache
