@@ -294,8 +294,9 @@ ALGORITHMS: dict[str, Algorithm] = {
 def default_step(algorithm: str, init, sigma1: float, init_options: dict | None = None) -> float:
     """The step used when ``step=None``.
 
-    Preconditioned rules: 0.5 (dimensionless). An initializer whose theory prescribes a step
-    (Ward–Kolda: η = 9/(4Cνσ₁), theory.md §4.2, graded [S]) gives it. Otherwise 0.5/σ₁.
+    Preconditioned rules: 0.5 (dimensionless). An initializer may declare its default step
+    (Ward–Kolda: η = 9/(4Cνσ₁), the largest step of its assumptions as third-party code reads them,
+    graded [S]; not the guarantee's ε-dependent step, which is far smaller). Otherwise 0.5/σ₁.
     """
     if ALGORITHMS[algorithm].preconditioned:
         return 0.5

@@ -62,7 +62,8 @@ def wk_D(options: dict, sigma1: float = 1.0) -> float:
 
 
 def wk_step(options: dict, sigma1: float) -> float:
-    """Ward–Kolda's default step η = 9/(4Cνσ₁) (theory.md §4.2, graded [S])."""
+    """The default step with this init, η = 9/(4Cνσ₁): the largest step of the assumptions as
+    third-party code reads them (graded [S]); the guarantee itself uses a far smaller ε-dependent step."""
     from .bounds import wk_step_max
 
     return wk_step_max(float(options["C"]), float(options["nu"]), sigma1)
