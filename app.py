@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from agdui.icon import page_icon
+
 PAGES = [
     ("pages/explore.py", "Explore", ":material/monitoring:", True),
     ("pages/compare.py", "Compare", ":material/compare_arrows:", False),
@@ -12,7 +14,7 @@ PAGES = [
 
 
 def main() -> None:
-    st.set_page_config(page_title="AGD Explorer", page_icon=":material/monitoring:", layout="wide")
+    st.set_page_config(page_title="AGD Explorer", page_icon=page_icon(), layout="wide")
     pages = [st.Page(path, title=title, icon=icon, default=default) for path, title, icon, default in PAGES]
     st.navigation(pages).run()
 
