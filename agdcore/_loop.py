@@ -2,7 +2,7 @@
 
 The loop runs B independent trials stacked on a leading axis, never forms the m×n residual, and
 tracks e_t with the cheap Gram formula until it falls below ``1e4·eps`` above the floor, after
-which it switches for good to the exact residual norm computed in row blocks (performance.md §2b):
+which it switches for good to the exact residual norm computed in row blocks (docs/performance.md#exact-residual):
 the reported error stays accurate down to ~1e-16 instead of bottoming out near 1e-8.
 """
 
@@ -253,7 +253,7 @@ def initial_state(spec: RunSpec, rng: np.random.Generator) -> dict:
 
 
 def _live_q(grams, eta, r):
-    """q_t = max_{i≤r} |1 − η σ_i²(X_{t+1})| · max(1, |1 − η σ₁²(Y_t)|)  (theory.md Lemma D3)."""
+    """q_t = max_{i≤r} |1 − η σ_i²(X_{t+1})| · max(1, |1 − η σ₁²(Y_t)|)  (docs/theory.md#live-bound)."""
     G, Hn = grams
     ey, ex = np.linalg.eigvalsh(np.stack([G[0], Hn[0]]))  # one LAPACK call for both d×d Grams
     ex = ex[-r:]

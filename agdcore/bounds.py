@@ -1,7 +1,7 @@
 """Theory: pure scalar functions, each labelled with where it comes from.
 
-Grades follow ``shared/docs/theory.md``: **paper** = verified in Ward & Kolda's own text [V];
-**secondary** = a third-party source [S]; **derived** = derived with proof in theory.md and
+Grades follow ``docs/theory.md``: **paper** = verified in Ward & Kolda's own text [V];
+**secondary** = a third-party source [S]; **derived** = derived with proof in docs/theory.md and
 checked numerically [D]; **unverified** = recollection [U]. No derived bound is presented as the
 paper's theorem: the paper's headline complexity is only known up to an unstated constant C, so
 it is offered as a *shape* (κ², d/(√d − √(r−1))²), never as a curve with a made-up constant.
@@ -19,7 +19,7 @@ from .bound_info import BOUND_INFO, BoundInfo  # noqa: F401  (re-exported: the l
 
 # ---------------------------------------------------------------------- scalar formulas
 def rho(nu: float, d: int, r: int) -> float:
-    """ρ = ν(√d − √(r−1))/√d: the lower bound on σ_r(VᵀΦ₁) used by the theory (theory.md §4.3)."""
+    """ρ = ν(√d − √(r−1))/√d: the lower bound on σ_r(VᵀΦ₁) used by the theory (docs/theory.md#rho)."""
     nu = check_float(nu, "nu", 0.0, 1.0, lo_open=True)
     r = check_int(r, "r", 1)
     d = check_int(d, "d", r)
@@ -55,12 +55,12 @@ def overparam_values(d, r, version: str = "v2"):
 
 
 def a2_a_priori(rho_, C, kappa, theta=0.5):
-    """a² = (1−θ)²ρ²/(C²κ²), so that the a-priori rate is (1 − a²)² (theory.md Cor. D5); works on arrays."""
+    """a² = (1−θ)²ρ²/(C²κ²), so that the a-priori rate is (1 − a²)² (docs/theory.md#a-priori-bound); works on arrays."""
     return (1 - theta) ** 2 * np.asarray(rho_, dtype=float) ** 2 / (C**2 * np.asarray(kappa, dtype=float) ** 2)
 
 
 def rate_a_priori(rho_: float, C: float, kappa: float, theta: float = 0.5) -> float:
-    """Per-iteration factor on e_t: (1 − (1−θ)²ρ²/(C²κ²))² (theory.md Cor. D5, derived). It rounds to 1.0
+    """Per-iteration factor on e_t: (1 − (1−θ)²ρ²/(C²κ²))² (docs/theory.md#a-priori-bound, derived). It rounds to 1.0
     once a² < 1e-16 (κ ≳ 1e7 at the defaults): take the iterations from :func:`T_a_priori`, not from this."""
     return float((1.0 - a2_a_priori(rho_, C, kappa, theta)) ** 2)
 
@@ -87,19 +87,19 @@ def iterations_to_eps(e0, eps, log_factor):
 
 
 def T_a_priori(rho_, C, kappa, e0, eps, theta=0.5):
-    """Derived T(ε) = ⌈log(e₀/ε) / (−2 log(1 − a²))⌉, a² = (1−θ)²ρ²/(C²κ²) (Cor. D6), with log1p: exact
+    """Derived T(ε) = ⌈log(e₀/ε) / (−2 log(1 − a²))⌉, a² = (1−θ)²ρ²/(C²κ²) (docs/theory.md#iterations-bound), with log1p: exact
     κ² scaling when the rate rounds to 1. The Theory calculator, :func:`theory_report` and the figures show it."""
     return iterations_to_eps(e0, eps, log_sq_one_minus(a2_a_priori(rho_, C, kappa, theta)))
 
 
 def T_closed_form(rho_, C, nu, kappa, d, r, e0, eps, theta=0.5) -> float:
-    """C′·d/(√d−√(r−1))²·κ²·log(e₀/ε) + 1, C′ = C²/(2(1−θ)²ν²): Cor. D6's closed-form upper bound on T(ε)."""
+    """C′·d/(√d−√(r−1))²·κ²·log(e₀/ε) + 1, C′ = C²/(2(1−θ)²ν²): the closed-form upper bound on T(ε) of docs/theory.md#iterations-bound."""
     c_prime = C**2 / (2 * (1 - theta) ** 2 * nu**2)
     return c_prime * float(overparam_values(d, r)) * kappa**2 * math.log(e0 / eps) + 1
 
 
 def a_priori_calculator(r, d, kappa, C, nu, theta, eps, e0) -> dict:
-    """The Theory page's calculator: ρ, the v1/v2 factors, the derived rate and T(ε) (Cor. D5/D6); ``T`` is
+    """The Theory page's calculator: ρ, the v1/v2 factors, the derived rate and T(ε) (docs/theory.md#a-priori-bound, docs/theory.md#iterations-bound); ``T`` is
     :func:`T_a_priori`, as in :func:`theory_report`. ``ValueError`` names a bad input and its range."""
     r = check_int(r, "r", 1, 100_000)
     d = check_int(d, "d", r, 10_000_000)
@@ -143,7 +143,7 @@ def _as_int(T) -> int | None:
 
 
 def rate_frozen_x(step: float, sigma_r_x0: float) -> float:
-    """(1 − η σ_r²(X₀))²: the exact rate of AGD in the frozen-X limit η → 0 (theory.md §6)."""
+    """(1 − η σ_r²(X₀))²: the exact rate of AGD in the frozen-X limit η → 0 (docs/theory.md#frozen-x)."""
     return (1.0 - step * sigma_r_x0**2) ** 2
 
 
@@ -165,7 +165,7 @@ def ye_du_flow_T_shape(
 
 
 def certificate(a0: float, b0: float, y0: float, F0: float, theta: float = 0.5) -> tuple[bool, float]:
-    """Derived sufficient condition (theory.md Theorem D4, NOT the paper's statement).
+    """Derived sufficient condition (docs/theory.md#certificate, NOT the paper's statement).
 
     In scaled variables (X̄ = √η X, Ȳ = √η Y, R̄ = ηR): a0 = σ_r(X̄₀), b0 = σ₁(X̄₀), y0 = σ₁(Ȳ₀),
     F0 = ‖R̄₀‖_F. If it holds then e_t ≤ e₀(1 − a²)^{2t} for all t, a = (1−θ)a0.
@@ -193,7 +193,7 @@ def certified_step(a0: float, b0: float, y0: float, F0: float, step: float, thet
 
 
 def delta_mc(nu: float, d: int, r: int, n_samples: int = 4000, seed: int = 0) -> float:
-    """Monte-Carlo estimate of P[σ_r(G) < ρ(ν)] for G ∈ R^{r×d} iid N(0, 1/d) (theory.md §4.3)."""
+    """Monte-Carlo estimate of P[σ_r(G) < ρ(ν)] for G ∈ R^{r×d} iid N(0, 1/d) (docs/theory.md#delta)."""
     rho_ = rho(nu, d, r)
     n_samples = check_int(n_samples, "n_samples", 1, 10_000_000)
     rng = np.random.default_rng(seed)
@@ -206,7 +206,7 @@ def delta_mc(nu: float, d: int, r: int, n_samples: int = 4000, seed: int = 0) ->
 
 
 def local_rate(algorithm: str, step: float, sigma_r: float) -> float | None:
-    """The peers' asymptotic per-iteration factor on e_t (derived linearizations, theory.md Part II)."""
+    """The peers' asymptotic per-iteration factor on e_t (derived linearizations, docs/theory.md#local-rates)."""
     if algorithm == "gd":
         return (1 - step * sigma_r) ** 2
     if algorithm == "scaledgd":
@@ -217,9 +217,9 @@ def local_rate(algorithm: str, step: float, sigma_r: float) -> float | None:
 
 
 def wk_step_max(C: float, nu: float, sigma1: float) -> float:
-    """The step range of the Ward–Kolda assumption, η ≤ 9/(4Cνσ₁) (theory.md §4.2, graded [S]);
+    """The step range of the Ward–Kolda assumption, η ≤ 9/(4Cνσ₁) (docs/theory.md#step-range, graded [S]);
     also the step agdcore uses by default with that init. The ε-dependent step of the guarantee
-    itself is far smaller (theory.md §7).
+    itself is far smaller (docs/theory.md#step-range).
     """
     return 9.0 / (4.0 * C * nu * sigma1)
 

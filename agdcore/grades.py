@@ -4,7 +4,7 @@
 GRADES = {
     "V": ("paper [V]", "green", "verified in Ward & Kolda's own text"),
     "S": ("secondary [S]", "blue", "a third-party implementation, review or another paper's text"),
-    "D": ("derived [D]", "violet", "proved in theory.md and checked numerically — not the paper's statement"),
+    "D": ("derived [D]", "violet", "proved in docs/theory.md and checked numerically — not the paper's statement"),
     "U": ("unverified [U]", "orange", "our reconstruction or a recollection; not re-read in a source"),
     "A": ("abstract only [A]", "gray", "checked only against an abstract"),
 }

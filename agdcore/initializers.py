@@ -57,7 +57,7 @@ class Initializer:
 
 
 def wk_D(options: dict, sigma1: float = 1.0) -> float:
-    """Ward–Kolda's default D = Cν/9 (theory.md §4.1, graded [S])."""
+    """Ward–Kolda's default D = Cν/9 (docs/theory.md#wk-init, graded [S])."""
     return float(options["C"]) * float(options["nu"]) / 9.0
 
 
@@ -79,11 +79,11 @@ def ward_kolda(
     D: float | None = None,
     nu: float = 0.5,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Unbalanced random init of Ward & Kolda (NeurIPS 2023), as restored in theory.md §4.1.
+    """Unbalanced random init of Ward & Kolda (NeurIPS 2023), as restored in docs/theory.md#wk-init.
 
     X₀ = A Φ₁ / (√η C σ₁) (large, inside col(A)),  Y₀ = √η D σ₁ Φ₂ (small),
     Φ₁ ∈ R^{n×d} iid N(0, 1/d),  Φ₂ ∈ R^{n×d} iid N(0, 1/n),  D = Cν/9 by default.
-    The variances and D = Cν/9 are graded [U]/[S] in theory.md.
+    The variances and D = Cν/9 are graded [U]/[S] in docs/theory.md#wk-init.
     """
     D = wk_D({"C": C, "nu": nu}) if D is None else D
     m, n = problem.shape

@@ -30,9 +30,9 @@ from .bounds import (
 )
 from .result import RunSettings
 
-STEP_CHECK = "step ≤ 9/(4Cνσ₁) (third-party reading, [S])"
-NU_CHECK = "0 < ν < 1"
-NOT_IN_D4 = (STEP_CHECK, NU_CHECK)  # graded hypotheses of the paper's statement that Theorem D4 does not use
+STEP_CHECK = "step ≤ 9/(4Cνσ₁), 0 < ν < 1 (the assumption as read: [S], [U])"
+NU_CHECK = STEP_CHECK  # one check for both read-off hypotheses (the panel keeps its six rows)
+NOT_IN_D4 = (STEP_CHECK,)  # graded hypotheses the certificate (docs/theory.md#certificate) does not use
 _WK_DEFAULTS = {"C": 8.0, "nu": 0.5}  # used only when the run's init has no C, ν (not Ward–Kolda)
 
 
@@ -123,7 +123,7 @@ EQ8_NOTE = (
 
 def coverage(checks: list[dict], cert: dict | None, s: RunSettings) -> dict:
     """Does a guarantee cover this run? The answer the product can honestly compute: the derived
-    certificate (Theorem D4, graded [D]) on this draw, plus every graded hypothesis of the run.
+    certificate (docs/theory.md#certificate, graded [D]) on this draw, plus every graded hypothesis of the run.
 
     Returns ``{"covered", "line", "failed": [(name, how much)], "basis"}``; ``line`` is the one
     sentence shown under each run (Explore, the CLI's JSON under ``bounds``).
@@ -137,20 +137,30 @@ def coverage(checks: list[dict], cert: dict | None, s: RunSettings) -> dict:
             if smax > 0
             else "its condition (i) σ₁(√η X₀) + θσ_r(√η X₀) ≤ 1 fails on this draw at every step"
         )
-        failed.append(("derived certificate (Theorem D4)", how))
+        failed.append(("derived certificate (docs/theory.md#certificate)", how))
     elif cert is None:
-        failed.append(("derived certificate (Theorem D4)", "not computed: it applies to AGD from the Ward–Kolda init"))
+        failed.append(
+            (
+                "derived certificate (docs/theory.md#certificate)",
+                "not computed: it applies to AGD from the Ward–Kolda init",
+            )
+        )
     covered = not failed
     if covered:
         line = (
-            "Covered by a guarantee: yes — the derived certificate (Theorem D4, graded [D], not the paper's "
+            "Covered by a guarantee: yes — the derived certificate (docs/theory.md#certificate, graded [D], not the paper's "
             f"statement) holds on this draw: e_t ≤ e₀(1 − a²)^(2t) for every t. {EQ8_NOTE}"
         )
     else:
         first = "; ".join(f"{n}: {h}" for n, h in failed[:2])
         more = f" (and {len(failed) - 2} more)" if len(failed) > 2 else ""
         line = f"Covered by a guarantee: no — {first}{more}. {EQ8_NOTE}"
-    return {"covered": covered, "line": line, "failed": failed, "basis": "derived certificate (Theorem D4), [D]"}
+    return {
+        "covered": covered,
+        "line": line,
+        "failed": failed,
+        "basis": "derived certificate (docs/theory.md#certificate), [D]",
+    }
 
 
 def _observed_report(problem, result, s: RunSettings) -> dict:
@@ -202,14 +212,10 @@ def theory_checks(problem, settings, in_span: bool, exact: bool) -> list[dict]:
         {"name": "Ward–Kolda init", "ok": wk, "detail": f"init = {s.init}"},
         {
             "name": STEP_CHECK,
-            "ok": bool(wk and eta <= eta_max * (1 + 1e-12)),
+            "ok": bool(wk and eta <= eta_max * (1 + 1e-12) and 0 < nu < 1),
             "detail": f"η = {eta:.4g} vs 9/(4Cνσ₁) = {eta_max:.4g}: the largest step of the assumptions as third-party "
-            "code reads them, graded [S]; the product's default step, not the guarantee's (far smaller) step",
-        },
-        {
-            "name": NU_CHECK,
-            "ok": bool(wk and 0 < nu < 1),
-            "detail": f"ν = {nu:g}: ν ∈ (0, 1) is the form of the assumption as reconstructed, graded [U]",
+            "code reads them, graded [S]; the product's default step, not the guarantee's (far smaller) step. "
+            f"ν = {nu:g} vs the range ν ∈ (0, 1) of the assumption as reconstructed, graded [U]",
         },
         {
             "name": "X₀ in the column span of A",

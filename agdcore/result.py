@@ -66,7 +66,7 @@ class Result:
     balance : ndarray of shape (n_records,)
         ‖X_tᵀX_t − Y_tᵀY_t‖_F at the recorded iterates.
     live_bound : ndarray or None
-        e₀ ∏_{k<t} q_k² (theory.md Lemma D3) at every iteration, where it applies; else None.
+        e₀ ∏_{k<t} q_k² (docs/theory.md#live-bound) at every iteration, where it applies; else None.
     floor : float
         Eckart–Young floor for width d: Σ_{i>d} σ_i² / ‖A‖_F².
     X, Y : final factors.

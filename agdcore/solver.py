@@ -160,7 +160,7 @@ def solve(
 
 
 def _live_rank(spec: RunSpec, X0) -> int | None:
-    """The live bound of Lemma D3 applies to AGD on an exactly rank-r A with X₀ in col(A), d ≥ r."""
+    """The live bound (docs/theory.md#live-bound) applies to AGD on an exactly rank-r A with X₀ in col(A), d ≥ r."""
     p = spec.problem
     if p.kind != "dense" or spec.algorithm != "agd" or spec.width < p.rank or not p.is_exactly_low_rank:
         return None

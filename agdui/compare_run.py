@@ -257,9 +257,23 @@ def summary_table(runs: list[tuple[str, object]], max_iter: int) -> pd.DataFrame
                 "iterations ÷ #1": _ratio(med, base, max_iter),
                 "median seconds / trial": f"{np.median(tr.seconds):.3g}",
                 "diverged": int(np.sum(tr.status == "diverged")),
+                **_observed_columns(tr),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _observed_columns(tr) -> dict:
+    """Completion / sensing: the final training loss and recovery error (medians), the recovered count."""
+    rec = tr.final_recovery_error
+    if rec is None:
+        return {}
+    ok = tr.recovered
+    return {
+        "median final training loss": f"{np.median(tr.final_error):.3e}",
+        "median final recovery error": f"{np.nanmedian(rec):.3e}" if np.isfinite(rec).any() else "—",
+        "recovered (≤ 1e-3)": f"{int(np.sum(ok))}/{ok.size}",
+    }
 
 
 def _its(x: float, max_iter: int) -> str:

@@ -8,7 +8,8 @@ import agdcore as agd
 from agdcore import plots
 
 from . import compare_run as R
-from . import export, live, style
+from . import export, live, run_text, style
+from . import observed_view as OV
 from .urlstate import set_values, widget
 
 PREFIX = R.PREFIX
@@ -48,7 +49,7 @@ def sidebar() -> None:
         )
     sb.caption(
         "The first preset is the paper's headline comparison (same step η = 9/(4Cνσ₁), d = 10; "
-        "σ(A) = 10, 7.75, 5.5, 3.25, 1 as in theory.md §10). Expect about 300 against tens of "
+        "σ(A) = 10, 7.75, 5.5, 3.25, 1 as in docs/theory.md#worked-example). Expect about 300 against tens of "
         "thousands of iterations; it takes ~10 s."
     )
     sb.header("Layout")
@@ -57,11 +58,20 @@ def sidebar() -> None:
 
 
 def settings_form() -> None:
-    """The matrix, the trials and the configurations, applied together by "Run comparison"."""
+    """The Observed choice (immediate, so its option appears), then the matrix, the trials and the
+    configurations, applied together by "Run comparison"."""
+    OV.selector(PREFIX, st.columns([2, 3])[0])
+    observe = _v("observe")
     with st.form(f"{PREFIX}_form"):
+        opt = OV.OBSERVATIONS[observe].option
+        seen = (
+            ""
+            if opt is None
+            else f", observed: {OV.OBSERVATIONS[observe].short} {opt.name} = {_v(opt.name) or 'default'}"
+        )
         summary = (
             f"Matrix {_v('m')}×{_v('n')}, r = {_v('rank')}, κ = {_v('kappa'):g}, {_v('spectrum')}, "
-            f"noise {_v('noise'):g}, σ₁ = {_v('sigma1'):g} · K = {_v('trials')} trials · "
+            f"noise {_v('noise'):g}, σ₁ = {_v('sigma1'):g}{seen} · K = {_v('trials')} trials · "
             f"max {_v('max_iter'):,} iterations · tol {_v('tol'):.0e}"
         )
         with st.expander(summary, icon=":material/tune:"):
@@ -71,19 +81,20 @@ def settings_form() -> None:
             cols = st.columns(3)
             for i, name in enumerate(["trials", "max_iter", "tol"]):
                 widget(P[name], PREFIX, cols[i])
+            OV.option_field(PREFIX, observe, int(_v("m")), int(_v("n")), int(_v("rank")))
         n = int(_v("n_configs"))
         for row in range(0, n, 3):
             cols = st.columns(3)
             for j in range(row + 1, min(n, row + 3) + 1):
-                _config_box(cols[(j - 1) % 3], j)
+                _config_box(cols[(j - 1) % 3], j, observe)
         st.form_submit_button("Run comparison", type="primary", icon=":material/play_arrow:")
 
 
-def _config_box(col, j: int) -> None:
+def _config_box(col, j: int, observe: str) -> None:
     box = col.container(border=True)
     box.markdown(f"**Configuration #{j}**")
-    widget(P[f"c{j}_algorithm"], PREFIX, box, format_func=lambda a: f"{agd.ALGORITHMS[a].label} ({a})")
-    widget(P[f"c{j}_init"], PREFIX, box, format_func=lambda i: agd.INITIALIZERS[i].label)
+    widget(P[f"c{j}_algorithm"], PREFIX, box, format_func=lambda a: OV.algorithm_label(a, observe))
+    widget(P[f"c{j}_init"], PREFIX, box, format_func=lambda i: OV.init_label(i, observe))
     c1, c2 = box.columns([2, 3])
     widget(P[f"c{j}_width"], PREFIX, c1)
     widget(
@@ -102,7 +113,7 @@ def _config_box(col, j: int) -> None:
     widget(P[f"c{j}_param"], PREFIX, box, label=lab, placeholder="default")
 
 
-def results(runs, values: dict, missing: list[str], chart_slot=None) -> None:
+def results(runs, values: dict, missing: list[str], chart_slot=None, problem=None) -> None:
     """Chart of medians/IQR, the iterations table with ratios to #1, the per-trial spread, downloads."""
     if missing:
         st.info("Stopped: not run — " + "; ".join(missing), icon=":material/stop_circle:")
@@ -115,10 +126,16 @@ def results(runs, values: dict, missing: list[str], chart_slot=None) -> None:
         f"{PREFIX}__chart_trials",
         chart_slot,
     )
+    observed = plots.is_observed(runs[0][1])
     st.caption(
-        "Solid: median of e_t over the K trials (same seeds for every configuration); band: 25–75 % of "
-        "trials. A trial that stopped keeps its last value."
+        f"Solid: median of {'the training loss on the observed data' if observed else 'e_t'} over the K trials "
+        "(same seeds for every configuration); band: 25–75 % of trials. A trial that stopped keeps its last value."
     )
+    if observed and problem is not None:  # one problem object (same Ω or 𝒜) for every configuration
+        st.caption(
+            "Every configuration sees the same observations. "
+            + run_text.observed_caption(runs[0][1], problem, [tr.config.get("init") for _, tr in runs])
+        )
     text = R.headline(runs, int(values["max_iter"]))
     if text:
         st.markdown(f"**{style.md_escape(text)}**")
@@ -126,7 +143,7 @@ def results(runs, values: dict, missing: list[str], chart_slot=None) -> None:
         R.summary_table(runs, int(values["max_iter"])),
         hide_index=True,
         width="stretch",
-        column_config={"configuration": st.column_config.TextColumn(width="large")},
+        column_config=table_columns(),
     )
     style.show_chart(plots.iterations_figure(runs), f"{PREFIX}__chart_iters")
     _downloads(runs, values)
@@ -171,3 +188,23 @@ def _downloads(runs, values: dict) -> None:
             ),
             language="python",
         )
+
+
+# short headers that fit their column (the full meaning is the header's tooltip); the configuration
+# column stays pinned while the others scroll sideways on a narrow screen
+TABLE_HEADERS = {
+    "reached tol": ("reached", "Trials that reached the tolerance, of K"),
+    "median iterations": ("median its", "Median iterations to the tolerance over the K trials"),
+    "interquartile range": ("IQR its", "Interquartile range of the iterations to tolerance: 25 % – 75 % of trials"),
+    "iterations ÷ #1": ("÷ #1", "Median iterations divided by configuration #1's"),
+    "median seconds / trial": ("s / trial", "Median wall time of one trial, in seconds"),
+    "diverged": ("diverged", "Trials that diverged (NaN/overflow)"),
+}
+
+
+def table_columns() -> dict:
+    """``st.dataframe`` column config of the iterations table: short labels, full help, pinned names."""
+    cfg = {"configuration": st.column_config.TextColumn("configuration", width="medium", pinned=True)}
+    for name, (label, help_text) in TABLE_HEADERS.items():
+        cfg[name] = st.column_config.Column(label, help=help_text)
+    return cfg

@@ -7,9 +7,10 @@ import streamlit as st
 import agdcore as agd
 from agdcore import plots
 
-from . import export, style
+from . import export, run_text, style
+from . import observed_view as OV
 from . import settings as S
-from .upload import stash_upload
+from .upload import upload_box
 from .urlstate import widget
 
 PREFIX = "explore"
@@ -52,14 +53,18 @@ def sidebar(upload) -> None:
         format_func=lambda s: {"synthetic": "Synthetic", "upload": "Upload"}[s],
     )
     if _v("source") == "upload":
-        _upload_box(sb, upload)
-    widget(P["algorithm"], PREFIX, sb, format_func=lambda a: f"{agd.ALGORITHMS[a].label} ({a})")
-    widget(P["init"], PREFIX, sb, format_func=lambda i: agd.INITIALIZERS[i].label)
+        upload_box(sb, upload, PREFIX)
+    OV.selector(PREFIX, sb)
+    observe = _v("observe")  # bound now: the labels say what applies to the observed data
+    widget(P["algorithm"], PREFIX, sb, format_func=lambda a: OV.algorithm_label(a, observe))
+    widget(P["init"], PREFIX, sb, format_func=lambda i: OV.init_label(i, observe))
     with sb.form(f"{PREFIX}_form", border=True):
         if _v("source") == "synthetic":
             _problem_fields()
         else:
             widget(P["upload_rank"], PREFIX)
+        mn = upload.shape if _v("source") == "upload" and upload is not None else (_v("m"), _v("n"))
+        OV.option_field(PREFIX, _v("observe"), int(mn[0]), int(mn[1]), _rank_now(upload))
         widget(P["width"], PREFIX)
         st.caption(f"d/r = {_v('width')}/{_rank_now(upload)} = {_v('width') / max(_rank_now(upload), 1):.3g}")
         for opt in S.options_of(_v("algorithm"), _v("init")):
@@ -129,27 +134,6 @@ def _step_hint(upload) -> str:
     return f"η = {eta:.4g}"
 
 
-def _upload_box(sb, upload) -> None:
-    sb.file_uploader(
-        "Your matrix (.npy or .csv, ≤ 50 MB)",
-        type=None,
-        key=f"{PREFIX}_uploader",
-        on_change=stash_upload,
-        args=(PREFIX,),
-        help="A 2-D numeric array: np.save(...) or comma-separated numbers. Never unpickled.",
-    )
-    err = st.session_state.get(f"{PREFIX}__upload_error")
-    if err:
-        sb.error(f"Upload refused: {err} The previous matrix is kept.", icon=":material/error:")
-    if upload is not None:
-        sb.caption(
-            f"Using **{style.md_escape(upload.name)}**: {upload.shape[0]}×{upload.shape[1]}, "
-            f"content hash `{upload.digest}`"
-        )
-    else:
-        sb.info("No matrix uploaded yet: the synthetic matrix is used.")
-
-
 # ---------------------------------------------------------------------- result panels
 def draw_main(result, slots: dict, live: bool = False, n: int = 0) -> None:
     """Loss curve and the singular values of Y and X into their placeholders."""
@@ -171,7 +155,9 @@ def draw_main(result, slots: dict, live: bool = False, n: int = 0) -> None:
 
 
 def metrics(result, problem) -> None:
-    """Headline numbers of the run."""
+    """Headline numbers of the run (on observed data: both errors and the observation count)."""
+    if plots.is_observed(result):
+        return OV.metrics(result, problem)
     b = result.bounds or {}
     k = result.iterations_to_tol
     unit = "time" if result.is_flow else "iterations"
@@ -205,8 +191,11 @@ def _predicted_rate(b: dict):
     return None, "theory"
 
 
-def overlay_caption(result) -> None:
-    """One line under the loss chart on what the overlays are and which ones look flat."""
+def overlay_caption(result, problem=None) -> None:
+    """One line under the loss chart on what the overlays are and which ones look flat (on observed
+    data: why no bound is drawn, the observations against the degrees of freedom, the init's label)."""
+    if problem is not None and plots.is_observed(result):
+        return st.caption(run_text.observed_caption(result, problem))
     curves = plots.bound_curves(result)
     flat = [c["name"].split(" (")[0] for c in curves if "flat here" in c["note"]]
     text = (
@@ -286,7 +275,7 @@ def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> 
 
 
 # ---------------------------------------------------------------------- downloads + snippet
-def downloads(result, values: dict, upload) -> None:
+def downloads(result, values: dict, upload, problem=None) -> None:
     """CSV of the curves, JSON of the run (the CLI's schema), and the reproducing Python snippet."""
     c1, c2 = st.columns(2)
     c1.download_button(
@@ -310,4 +299,5 @@ def downloads(result, values: dict, upload) -> None:
         key=f"{PREFIX}_dl_json",
     )
     with st.expander("Python snippet: reproduce this run with agdcore", icon=":material/code:"):
-        st.code(export.explore_snippet(values, upload.name if upload is not None else None), language="python")
+        name = upload.name if upload is not None else None
+        st.code(export.explore_snippet(values, name, getattr(problem, "measurements", None)), language="python")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from agdcore.plots import bound_curves
 
-from .settings import options_of
+from .settings import observation_of, options_of
 
 
 def curves_csv(result) -> str:
@@ -29,6 +29,8 @@ def curves_csv(result) -> str:
         else:
             col[: c["y"].size] = c["y"][: t.size]
         df[c["key"]] = col
+    if getattr(result, "recovery_error", None) is not None:  # observed data: e_t is the training loss
+        df["recovery_error"] = np.asarray(result.recovery_error, dtype=float)[: t.size]
     return df.to_csv(index=False, float_format="%.10g")
 
 
@@ -45,17 +47,30 @@ def trials_csv(runs) -> str:
     return buf.getvalue()
 
 
-def _problem_code(p: dict, upload_name: str | None) -> str:
+def _problem_code(p: dict, upload_name: str | None, measurements: int | None = None) -> str:
+    obs, option = observation_of(p)
+    if obs.option is not None and option is not None:
+        option = int(option) if obs.option.kind == "int" else float(option)
     if p.get("source") == "upload" and upload_name:
         rank = int(p.get("upload_rank", 0)) or None
-        return (
-            f"A = agd.load_matrix({upload_name!r})  # your uploaded file\n"
-            f"p = agd.Problem.from_array(A, rank={rank!r})\n"
-        )
+        load = f"A = agd.load_matrix({upload_name!r})  # your uploaded file\n"
+        if obs.name == "completion":
+            return load + f"p = agd.completion_from_matrix(A, rate={option!r}, rank={rank!r})\n"
+        if obs.name == "sensing":
+            count = option if option is not None else measurements  # the resolved 4·r(m+n−r)
+            return load + f"p = agd.sensing_from_matrix(A, {count!r}, rank={rank!r})\n"
+        return load + f"p = agd.Problem.from_array(A, rank={rank!r})\n"
+    maker, extra = "make_problem", ""
+    if obs.name == "completion":
+        maker, extra = "make_completion", f"rate={option!r}, "
+    elif obs.name == "sensing":
+        count = option if option is not None else measurements  # None: 4·r(m+n−r), resolved by agdcore too
+        maker, extra = "make_sensing", f"measurements={count!r}, "
+    pad = " " * (len(maker) + 9)
     return (
-        f"p = agd.make_problem(m={int(p['m'])}, n={int(p['n'])}, rank={int(p['rank'])}, "
+        f"p = agd.{maker}(m={int(p['m'])}, n={int(p['n'])}, rank={int(p['rank'])}, "
         f"kappa={float(p['kappa'])!r}, spectrum={p['spectrum']!r},\n"
-        f"                     noise={float(p['noise'])!r}, seed={int(p['problem_seed'])}, "
+        f"{pad}{extra}noise={float(p['noise'])!r}, seed={int(p['problem_seed'])}, "
         f"sigma1={float(p['sigma1'])!r})\n"
     )
 
@@ -67,17 +82,19 @@ def _options_code(v: dict) -> str:
     )
 
 
-def explore_snippet(values: dict, upload_name: str | None = None) -> str:
-    """Python code that reproduces one Explore run (same problem, settings and seed)."""
+def explore_snippet(values: dict, upload_name: str | None = None, measurements: int | None = None) -> str:
+    """Python code that reproduces one Explore run (same problem, settings and seed); ``measurements``
+    is the resolved count of an uploaded matrix's sensing problem when its setting is empty."""
     step = None if values.get("step") is None else float(values["step"])
     return (
         "import agdcore as agd\n\n"
-        + _problem_code(values, upload_name)
+        + _problem_code(values, upload_name, measurements)
         + f"r = agd.solve(p, algorithm={values['algorithm']!r}, init={values['init']!r}, "
         f"width={int(values['width'])}, step={step!r},\n"
         f"              max_iter={int(values['max_iter'])}, tol={float(values['tol'])!r}, "
         f"seed={int(values['seed'])}{_options_code(values)})\n"
         + "print(r.status, r.n_iter, r.final_error)\n"
+        + ("print(r.final_recovery_error, r.recovered)\n" if observation_of(values)[0].option else "")
         + "print(r.message)\n"
     )
 
@@ -105,4 +122,9 @@ def compare_snippet(
         "    print(label, 'median iterations to tol (unreached = inf):', tr.iteration_quartiles()[1],",
         "          'reached:', int(np.isfinite(tr.iterations_to_tol).sum()), '/', len(tr.seeds))",
     ]
+    if observation_of(problem)[0].option is not None:  # completion / sensing: the recovery error too
+        lines += [
+            "    print('  median final recovery error:', np.nanmedian(tr.final_recovery_error),",
+            "          'recovered:', int(tr.recovered.sum()), '/', len(tr.seeds))",
+        ]
     return "\n".join(lines) + "\n"

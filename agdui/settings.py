@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 import agdcore as agd
+from agdcore.observe import OBSERVATIONS, OBSERVE_NAMES
 
 from .urlstate import Param
 
@@ -34,6 +35,41 @@ PROBLEM_PARAMS = [
     Param("problem_seed", 0, "int", 0, SEED_MAX, label="Seed of A"),
     Param("upload_rank", 0, "int", 0, 500, label="Rank r used by the theory (0 = numerical rank)"),
 ]
+
+
+def _observe_option_param(option) -> Param:
+    """The URL-bound number of an observation's option (``rate``, ``measurements``), from its Option."""
+    lo, hi = option.widget_range
+    if option.kind == "int":
+        kind = "int" if option.default is not None else "optint"
+        return Param(option.name, option.default, kind, lo, hi, label=option.label, help=option.help)
+    return Param(option.name, float(option.default), "float", lo, hi, label=option.label, fmt="%.4g", help=option.help)
+
+
+# What is observed of A ("Observed"): all of agdcore.observe.OBSERVATIONS, its labels, options and ranges.
+OBSERVE_PARAMS = [
+    Param(
+        "observe",
+        OBSERVE_NAMES[0],
+        "choice",
+        choices=OBSERVE_NAMES,
+        label="Observed",
+        help=" · ".join(f"{o.label}: {o.help}" for o in OBSERVATIONS.values()),
+    ),
+    *(_observe_option_param(o.option) for o in OBSERVATIONS.values() if o.option is not None),
+]
+PROBLEM_PARAMS += OBSERVE_PARAMS
+
+
+def observation_of(values: dict):
+    """The :class:`agdcore.observe.Observation` chosen in ``values`` and its option's value (or None)."""
+    obs = OBSERVATIONS[values.get("observe") or OBSERVE_NAMES[0]]
+    return obs, (None if obs.option is None else values.get(obs.option.name))
+
+
+def degrees_of_freedom(m: int, n: int, rank: int) -> int:
+    """r(m + n − r): the dimension of the rank-r m×n matrices (the count observations are judged by)."""
+    return int(rank) * (int(m) + int(n) - int(rank))
 
 
 def option_params() -> list[Param]:
@@ -117,17 +153,73 @@ def uploaded_problem(digest: str, rank: int, _array) -> agd.Problem:
     return agd.Problem.from_array(_array, rank=rank or None)
 
 
+@st.cache_resource(max_entries=8, show_spinner="Sampling the observations…")
+def observed_problem(
+    observe: str,
+    option,
+    m: int,
+    n: int,
+    rank: int,
+    kappa: float,
+    spectrum: str,
+    noise: float,
+    seed: int,
+    sigma1: float,
+):
+    """Cached :func:`agdcore.make_completion` / :func:`agdcore.make_sensing` (the same M★ as the
+    fully observed problem of the same seed); ``option`` is the rate or the number of measurements."""
+    if observe == "completion":
+        return agd.make_completion(m, n, rank, kappa, option, noise, seed, spectrum=spectrum, sigma1=sigma1)
+    return agd.make_sensing(m, n, rank, kappa, option, noise, seed, spectrum=spectrum, sigma1=sigma1)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Sampling the observations of the uploaded matrix…")
+def observed_upload_problem(digest: str, rank: int, observe: str, option, _array):
+    """Completion / sensing of an uploaded matrix, cached on its content hash and the plain settings."""
+    if observe == "completion":
+        return agd.completion_from_matrix(_array, rate=option, rank=rank or None)
+    return agd.sensing_from_matrix(_array, option, rank=rank or None)
+
+
+def _option_value(obs, option):
+    if obs.option is None or option is None:
+        return option
+    return int(option) if obs.option.kind == "int" else float(option)
+
+
 def problem_key(values: dict, upload=None) -> dict:
     """The plain values that identify the problem (the content hash for uploads)."""
+    obs, option = observation_of(values)
+    seen = {} if obs.option is None else {"observe": obs.name, obs.option.name: _option_value(obs, option)}
     if values.get("source") == "upload" and upload is not None:
-        return {"upload": upload.digest, "upload_rank": int(values.get("upload_rank", 0))}
-    return {k: values[k] for k in ("m", "n", "rank", "kappa", "spectrum", "noise", "problem_seed", "sigma1")}
+        return {"upload": upload.digest, "upload_rank": int(values.get("upload_rank", 0)), **seen}
+    return {k: values[k] for k in ("m", "n", "rank", "kappa", "spectrum", "noise", "problem_seed", "sigma1")} | seen
 
 
 def build_problem(values: dict, upload=None) -> agd.Problem:
     """The (cached) Problem for these settings; raises ValueError with agdcore's message."""
+    obs, option = observation_of(values)
+    option = _option_value(obs, option)
     if values.get("source") == "upload" and upload is not None:
-        return uploaded_problem(upload.digest, int(values.get("upload_rank", 0)), upload.array)
+        rank = int(values.get("upload_rank", 0))
+        if obs.option is None:
+            return uploaded_problem(upload.digest, rank, upload.array)
+        if obs.name == "sensing" and option is None:  # the resolved default, 4·r(m+n−r)
+            option = obs.resolve(None, *upload.shape, rank or uploaded_problem(upload.digest, 0, upload.array).rank)
+        return observed_upload_problem(upload.digest, rank, obs.name, option, upload.array)
+    if obs.option is not None:
+        return observed_problem(
+            obs.name,
+            option,
+            int(values["m"]),
+            int(values["n"]),
+            int(values["rank"]),
+            float(values["kappa"]),
+            values["spectrum"],
+            float(values["noise"]),
+            int(values["problem_seed"]),
+            float(values["sigma1"]),
+        )
     return synthetic_problem(
         int(values["m"]),
         int(values["n"]),

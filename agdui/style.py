@@ -20,6 +20,14 @@ _CSS = """
 [data-testid="stMetricValue"] { font-size: 1.9rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.02rem; }
 [data-testid="stCaptionContainer"] { font-size: 0.98rem; color: #333; }
+/* short screens: Streamlit's 6rem above the title pushed the first chart's legend below a
+   1280x720 fold; 3.5rem still clears the header bar (sidebar toggle, menu) */
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+/* narrow screens: a display formula wider than the column scrolls inside its box, never clipped */
+.katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.1em 0 0.3em; }
+@media (max-width: 640px) {
+  .katex-display > .katex { font-size: 1.05em; }
+}
 </style>
 """
 

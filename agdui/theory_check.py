@@ -6,6 +6,8 @@ import math
 
 import streamlit as st
 
+from agdcore.plots.observed import is_observed
+
 from . import style
 
 
@@ -30,7 +32,7 @@ def quantity_rows(result) -> list[tuple[str, str, str]]:
         (
             r"$\rho$",
             _num(b.get("rho")),
-            r"$\nu(\sqrt d-\sqrt{r-1})/\sqrt d$, the lower bound on $\sigma_r(V^\top\Phi_1)$ — derived (theory.md §4.3)",
+            r"$\nu(\sqrt d-\sqrt{r-1})/\sqrt d$, the lower bound on $\sigma_r(V^\top\Phi_1)$ — derived (docs/theory.md#rho)",
         ),
         (
             r"$\delta$",
@@ -40,7 +42,7 @@ def quantity_rows(result) -> list[tuple[str, str, str]]:
         (
             r"$T_{\text{a-priori}}(\varepsilon)$",
             _num(b.get("T_a_priori")),
-            r"iterations to $e_t\le\varepsilon=$ tol, worst case over the init — derived, Cor. D6",
+            r"iterations to $e_t\le\varepsilon=$ tol, worst case over the init — derived, docs/theory.md#iterations-bound",
         ),
         (
             r"$T_{\text{frozen-}X}(\varepsilon)$",
@@ -65,23 +67,23 @@ def quantity_rows(result) -> list[tuple[str, str, str]]:
         (
             r"$q_{\text{live}}$",
             _rate(b.get("live_rate")),
-            r"mean $q_t^2$ of the live bound on that window — derived, Lemma D3",
+            r"mean $q_t^2$ of the live bound on that window — derived, docs/theory.md#live-bound",
         ),
         (r"$q_{\text{frozen-}X}$", _rate(b.get("rate_frozen_x")), r"$(1-\eta\sigma_r^2(X_0))^2$ — derived"),
         (
             r"$q_{\text{a-priori}}$",
             _rate(b.get("rate_a_priori")),
-            r"$(1-(1-\theta)^2\rho^2/(C^2\kappa^2))^2$, $\theta=\frac12$ — derived, Cor. D5",
+            r"$(1-(1-\theta)^2\rho^2/(C^2\kappa^2))^2$, $\theta=\frac12$ — derived, docs/theory.md#a-priori-bound",
         ),
         (
             r"$q_{\text{local}}$",
             _rate(b.get("local_rate")),
-            "peers' local rate at the optimum — derived, theory.md Part II",
+            "peers' local rate at the optimum — derived, docs/theory.md#local-rates",
         ),
         (
             "certificate",
             "—" if not cert else ("holds" if cert.get("holds") else "does not hold"),
-            "Theorem D4 for this draw (a very conservative sufficient condition) — derived",
+            "docs/theory.md#certificate for this draw (a very conservative sufficient condition) — derived",
         ),
     ]
     return rows
@@ -114,9 +116,13 @@ def theory_check(result) -> None:
             st.markdown(style.check_row(c["ok"], c["name"], c["detail"]))
         if b.get("applies"):
             st.info(
-                "Every listed hypothesis holds, so the live bound (Lemma D3) bounds this run; the a-priori "
+                "Every listed hypothesis holds, so the live bound (docs/theory.md#live-bound) bounds this run; the a-priori "
                 "curve is a bound only when the certificate covers the run (the line above).",
                 icon=":material/info:",
+            )
+        elif is_observed(result):  # completion / sensing: no bound at all (see the caption of the chart)
+            st.warning(
+                "The guarantee is for fully observed A: no bound is drawn on this run.", icon=":material/report:"
             )
         else:
             st.warning("Not every assumption holds: the bounds are drawn for reference only.", icon=":material/report:")

@@ -21,6 +21,7 @@ import streamlit as st
 
 import agdcore as agd
 
+from . import style
 from .settings import MAX_DIM
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -92,3 +93,25 @@ def handle_pending(prefix: str) -> Upload | None:
         except ValueError as exc:
             ss[f"{prefix}__upload_error"] = str(exc)
     return ss.get(f"{prefix}__upload")
+
+
+def upload_box(sb, upload, prefix: str) -> None:
+    """The sidebar file uploader, the last refusal, and which matrix is in use."""
+    sb.file_uploader(
+        "Your matrix (.npy or .csv, ≤ 50 MB)",
+        type=None,
+        key=f"{prefix}_uploader",
+        on_change=stash_upload,
+        args=(prefix,),
+        help="A 2-D numeric array: np.save(...) or comma-separated numbers. Never unpickled.",
+    )
+    err = st.session_state.get(f"{prefix}__upload_error")
+    if err:
+        sb.error(f"Upload refused: {err} The previous matrix is kept.", icon=":material/error:")
+    if upload is not None:
+        sb.caption(
+            f"Using **{style.md_escape(upload.name)}**: {upload.shape[0]}×{upload.shape[1]}, "
+            f"content hash `{upload.digest}`"
+        )
+    else:
+        sb.info("No matrix uploaded yet: the synthetic matrix is used.")

@@ -40,8 +40,8 @@ class Param:
         URL parameter name (and widget-key suffix).
     default : object
         Value used when the URL does not give one or gives an invalid one.
-    kind : {"int", "float", "optfloat", "choice", "bool", "str"}
-        ``optfloat`` is a float or None ("default", shown as an empty box).
+    kind : {"int", "float", "optfloat", "optint", "choice", "bool", "str"}
+        ``optfloat`` / ``optint`` is a number or None ("default", shown as an empty box).
     lo, hi : float, optional
         Inclusive range for numbers.
     choices : tuple of str
@@ -76,7 +76,7 @@ class Param:
             if self.lo is not None and self.hi is not None
             else (f" ≥ {_fmt_num(self.lo)}" if self.lo is not None else "")
         )
-        extra = " (or 'default')" if self.kind == "optfloat" else ""
+        extra = " (or 'default')" if self.kind in ("optfloat", "optint") else ""
         return what + rng + extra
 
     def parse(self, text: str):
@@ -103,6 +103,11 @@ class Param:
             return float(raw)
         if self.kind == "optfloat":
             return None if raw.lower() in ("", "default", "none") else float(raw)
+        if self.kind == "optint":
+            if raw.lower() in ("", "default", "none"):
+                return None
+            f = float(raw)
+            return int(f) if f.is_integer() else _BAD
         if self.kind == "bool":
             low = raw.lower()
             return True if low in ("1", "true", "yes", "on") else False if low in ("0", "false", "no", "off") else _BAD
@@ -125,6 +130,8 @@ class Param:
             return "true" if value else "false"
         if self.kind in ("float", "optfloat"):
             return f"{float(value):.10g}"
+        if self.kind == "optint":
+            return str(int(value))
         return str(value)
 
 
@@ -295,9 +302,11 @@ def widget(p: Param, prefix: str, container=None, *, label: str | None = None, r
         return c.selectbox(label, p.choices, key=key, **kwargs)
     if p.kind == "bool":
         return c.toggle(label, key=key, **kwargs)
-    if p.kind == "int":
+    if p.kind in ("int", "optint"):
         lo = None if p.lo is None else int(p.lo)
         hi = None if p.hi is None else int(p.hi)
+        if p.kind == "optint":
+            kwargs.setdefault("value", None)
         return c.number_input(label, min_value=lo, max_value=hi, step=1, key=key, **kwargs)
     lo = None if p.lo is None else float(p.lo)
     hi = None if p.hi is None else float(p.hi)

@@ -74,4 +74,4 @@ else:
         st.error(f"Configuration {c['label']}: {exc}", icon=":material/error:")
         st.stop()
     lv.close()
-V.results(runs, values, missing, chart_slot)
+V.results(runs, values, missing, chart_slot, problem)

@@ -3,8 +3,8 @@
 import streamlit as st
 
 import agdcore as agd
-from agdcore import plots
-from agdui import ensure_router, live, style, upload, urlstate
+from agdcore import notes, plots
+from agdui import ensure_router, live, run_text, style, upload, urlstate
 from agdui import explore_view as V
 from agdui import settings as S
 from agdui.theory_check import theory_check
@@ -25,21 +25,38 @@ st.markdown(
     r"$r$, factors $X\in\mathbb R^{m\times d}$, $Y\in\mathbb R^{n\times d}$. The error is "
     r"$e_t=\|A-X_tY_t^\top\|_F^2/\|A\|_F^2$."
 )
+if values["observe"] != "full":  # the solver sees only what is observed
+    st.markdown(run_text.observed_intro(values["observe"], values["source"] == "upload"))
 for msg in urlstate.url_errors(PARAMS, PREFIX):
     st.error(msg, icon=":material/link_off:")
 if values["source"] == "upload" and current_upload is None:
     st.info("No uploaded matrix in this session: upload one in the sidebar. Using the synthetic matrix meanwhile.")
     values = {**values, "source": "synthetic"}
 
+LAST_GOOD = f"{PREFIX}__last_good"  # (problem, result, values, run_id, upload) of the last run shown
+
+
+def keep_previous(message: str):
+    """Bad settings: the core's one-line message, then the last good run (if any) in place of nothing."""
+    notice_slot.error(message, icon=":material/error:")
+    prev = st.session_state.get(LAST_GOOD)
+    if prev is None:
+        st.stop()
+    notice_slot.info("The previous result is kept below (the Python snippet reproduces it).", icon=":material/history:")
+    return prev
+
+
+notice_slot = st.container()
+previous = None
 try:
     problem = S.build_problem(values, current_upload)
 except ValueError as exc:
-    st.error(f"Problem settings: {exc}", icon=":material/error:")
-    st.stop()
-st.session_state[f"{PREFIX}__sigma1"] = problem.sigma1
-st.session_state[f"{PREFIX}__numerical_rank"] = problem.rank
-kwargs = S.solve_kwargs(values)
-run_id = live.run_key({"problem": S.problem_key(values, current_upload), **kwargs})
+    previous = keep_previous(f"Problem settings: {exc}")
+if previous is None:
+    st.session_state[f"{PREFIX}__sigma1"] = problem.sigma1
+    st.session_state[f"{PREFIX}__numerical_rank"] = problem.rank
+    kwargs = S.solve_kwargs(values)
+    run_id = live.run_key({"problem": S.problem_key(values, current_upload), **kwargs})
 
 progress_slot = st.container()
 status_slot = st.container()
@@ -53,22 +70,26 @@ def compute(lv):
     return agd.solve(problem, callback=lv.solve_callback, **kwargs)
 
 
-try:
-    result, stopped = live.run_live(
-        PREFIX,
-        run_id,
-        compute,
-        kind="explore",
-        label="Solving",
-        where=progress_slot,
-        draw=lambda snap: V.draw_main(snap, slots, live=True, n=next(redraws)),
-    )
-except ValueError as exc:
-    st.error(f"Solver settings: {exc}", icon=":material/error:")
-    st.stop()
-if result is None:
+if previous is None:
+    try:
+        result, stopped = live.run_live(
+            PREFIX,
+            run_id,
+            compute,
+            kind="explore",
+            label="Solving",
+            where=progress_slot,
+            draw=lambda snap: V.draw_main(snap, slots, live=True, n=next(redraws)),
+        )
+    except ValueError as exc:
+        previous = keep_previous(f"Solver settings: {exc}")
+if previous is not None:
+    (problem, result, values, run_id, current_upload), stopped = previous, False
+elif result is None:
     st.info("Stopped before anything was computed.")
     st.stop()
+else:
+    st.session_state[LAST_GOOD] = (problem, result, values, run_id, current_upload)
 
 with status_slot:
     style.status_message(result)
@@ -77,14 +98,12 @@ with status_slot:
         st.rerun()
     V.metrics(result, problem)
 V.draw_main(result, slots)
-with c1:
-    st.caption(r"All $d$ singular values of $Y_t$; with the Ward–Kolda init $Y_0$ starts small and grows.")
-with c2:
-    st.caption(
-        r"Singular values of $X_t$; with the Ward–Kolda init $X_t$ stays in $\operatorname{col}(A)$, "
-        r"so $d-r$ of them stay at round-off level."
-    )
-V.overlay_caption(result)
+caption_y, caption_x = run_text.factor_captions(result)  # read off this run, not asserted
+c1.caption(caption_y)
+c2.caption(caption_x)
+V.overlay_caption(result, problem)
+if not plots.is_observed(result) and (links := notes.bound_links(c["key"] for c in plots.bound_curves(result))):
+    st.caption(links)  # each drawn bound's derivation on the Theory page (docs/theory.md)
 
 c3, c4 = st.columns(2)
 with c3:
@@ -93,4 +112,4 @@ with c4:
     V.scrubber(result, problem.singular_values, run_id)
 theory_check(result)
 st.subheader("Downloads")
-V.downloads(result, values, current_upload)
+V.downloads(result, values, current_upload, problem)

@@ -1,30 +1,22 @@
-"""Sweeps: a grid of settings × many random initializations on Dask; medians, bands, failure rates.
+"""Sweeps: a grid of settings × many random initializations on Dask; medians, bands, failure rates,
+and for completion / sensing the recovery phase diagram.
 
-The page only lays out the screen: validation, seeds and execution are :mod:`agdcore.sweeps`, the
-figures :mod:`agdcore.plots.sweep`. Settings are bound to the URL (validated, never trusted).
+The page only lays out the settings: validation, seeds and execution are :mod:`agdcore.sweeps`, the
+figures :mod:`agdcore.plots.sweep` and :mod:`agdcore.plots.phase`, the running :mod:`agdui.sweeps_run`,
+the results and the example the page opens on :mod:`agdui.sweeps_view`. Settings are bound to the URL
+(validated, never trusted); the Observed choices come from :data:`agdcore.observe.OBSERVATIONS`.
 """
 
-import time
-
-import numpy as np
 import streamlit as st
 
 import agdcore as agd
+from agdcore.observe import OBSERVATION_OPTIONS, OBSERVATIONS, default_measurements
 from agdcore.plots import sweep as sp
-from agdcore.sweeps import (
-    PARAMETERS,
-    SweepPlan,
-    engine_info,
-    get_client,
-    parse_values,
-    plan_sweep,
-    run_plan,
-    scheduler_address,
-    summarize,
-    to_table,
-)
+from agdcore.sweeps import PARAMETERS, SweepPlan, parse_values, plan_sweep
 from agdui import ensure_router
-from agdui.style import apply_style, show_chart
+from agdui.style import apply_style
+from agdui.sweeps_run import run
+from agdui.sweeps_view import show_example, show_results
 from agdui.urlstate import Param, current_values, init_state, sync_url, widget
 
 ensure_router()  # deep links on a fresh server must go through app.py
@@ -36,6 +28,8 @@ DEFAULT_VALUES = {
     "width": "5, 10, 20",
     "width_ratio": "1, 2, 4",
     "kappa": "5, 10, 20, 40",
+    "rank": "1, 2, 4",
+    "rate": "0.1, 0.2, 0.4, 0.8",
     "step_mult": "0.25, 0.5, 1, 1.5",
     "C": "2, 4, 8, 16",
     "nu": "0.1, 0.25, 0.5, 0.75, 1",
@@ -46,10 +40,16 @@ DEFAULT_VALUES = {
 }
 
 
-def default_values(name: str) -> str:
-    """Example values of a swept parameter; for a registry option without one, around its default."""
+def default_values(name: str, dims: tuple = (100, 100, 5)) -> str:
+    """Example values of a swept parameter; for a registry option without one, around its default.
+
+    Measurements: 1, 2, 3 and 4 times the degrees of freedom r(m+n−r) of ``dims`` = (m, n, r).
+    """
     if name in DEFAULT_VALUES:
         return DEFAULT_VALUES[name]
+    if name == "measurements":
+        dof = default_measurements(*dims) // 4
+        return ", ".join(str(k * dof) for k in (1, 2, 3, 4))
     use = agd.options.option_uses().get(name)
     d = None if use is None else use.option.default
     return "" if not d else ", ".join(f"{v:g}" for v in (d / 2, d, 2 * d))
@@ -59,7 +59,33 @@ def label_of(name: str) -> str:
     return sp.LABELS.get(name) or PARAMETERS[name][1]
 
 
+def observation_param(o) -> Param:
+    """The fixed value of an observation's option (rate, measurements), from its registry entry."""
+    if o.default is not None:
+        return Param(o.name, o.default, "float", 0.0, o.hi, label=f"{o.label} (if not swept)", help=o.help, fmt="%.4g")
+    return Param(
+        o.name,
+        None,
+        "optfloat",
+        0.0,
+        float(o.ui_hi or 1e9),
+        label=f"{o.label} (empty = {o.resolve_text}; if not swept)",
+        help=o.help,
+        fmt="%.0f",
+    )
+
+
+OBS_PARAMS = [observation_param(o.option) for o in OBSERVATIONS.values() if o.option is not None]
 PARAMS = [
+    Param(
+        "observe",
+        "full",
+        "choice",
+        choices=tuple(OBSERVATIONS),
+        label="Observed",
+        help="what is observed of A: " + "; ".join(f"{o.name} = {o.help}" for o in OBSERVATIONS.values()),
+    ),
+    *OBS_PARAMS,
     Param("x", "kappa", "choice", choices=NAMES, label="Swept parameter"),
     Param("xv", DEFAULT_VALUES["kappa"], "str", label="Its values (comma-separated)"),
     Param("y", "width", "choice", choices=("none", *NAMES), label="Second swept parameter"),
@@ -127,14 +153,44 @@ def check_lists(ss) -> list[str]:
     return msgs
 
 
+def _dims() -> tuple:
+    ss = st.session_state
+    return tuple(int(ss.get(f"{PREFIX}_{k}", BY_NAME[k].default)) for k in ("m", "n", "rank"))
+
+
 def _reset_values(pkey: str, vkey: str) -> None:
-    name = st.session_state[f"{PREFIX}_{pkey}"]
-    st.session_state[f"{PREFIX}_{vkey}"] = default_values(name)
+    """A new swept parameter: its example values; a sampling axis also selects its kind of observation."""
+    ss = st.session_state
+    name = ss[f"{PREFIX}_{pkey}"]
+    ss[f"{PREFIX}_{vkey}"] = default_values(name, _dims())
+    if name in OBSERVATION_OPTIONS:
+        ss[f"{PREFIX}_observe"] = OBSERVATION_OPTIONS[name]
+
+
+def _switch_sampling() -> None:
+    """A new observation: a swept rate / measurements axis becomes the new observation's option."""
+    ss = st.session_state
+    option = OBSERVATIONS[ss[f"{PREFIX}_observe"]].option
+    for pkey, vkey in LISTS:
+        name = ss[f"{PREFIX}_{pkey}"]
+        if option is not None and name in OBSERVATION_OPTIONS and name != option.name:
+            ss[f"{PREFIX}_{pkey}"] = option.name
+            ss[f"{PREFIX}_{vkey}"] = default_values(option.name, _dims())
 
 
 def sidebar() -> None:
     sb = st.sidebar
     sb.header("Sweep")
+    widget(
+        BY_NAME["observe"],
+        PREFIX,
+        sb,
+        on_change=_switch_sampling,
+        format_func=lambda v: OBSERVATIONS[v].label,
+    )
+    option = OBSERVATIONS[st.session_state[f"{PREFIX}_observe"]].option
+    if option is not None:
+        widget(BY_NAME[option.name], PREFIX, sb)
     for pkey, vkey in LISTS:
         widget(
             BY_NAME[pkey],
@@ -176,154 +232,14 @@ def make_plan(v: dict) -> SweepPlan:
             "problem_seed",
             "max_iter",
             "tol",
+            "observe",
         )
     }
+    option = OBSERVATIONS[v["observe"]].option
+    if option is not None and v[option.name] is not None and option.name not in grid:
+        value = v[option.name]
+        base[option.name] = int(value) if option.kind == "int" and float(value).is_integer() else value
     return plan_sweep(grid, v["trials"], base=base, seed=v["seed"])
-
-
-# ---------------------------------------------------------------------- running
-@st.cache_resource(show_spinner="Starting the Dask cluster (first sweep only)…")
-def _dask(address: str | None) -> dict:
-    # A dict, not the Client: Streamlit refuses to cache awaitables (and a Client is one).
-    return {"client": get_client(address)}
-
-
-def dask_client():
-    """The shared Dask client: $AGDCORE_DASK_SCHEDULER if set, else the local loopback cluster."""
-    address = scheduler_address()
-    entry = _dask(address)
-    if entry["client"].status != "running":
-        _dask.clear()
-        entry = _dask(address)
-    return entry["client"]
-
-
-def run(plan: SweepPlan, v: dict) -> None:
-    """Run the sweep with a progress bar; finished pieces are kept in the session as they arrive."""
-    client = dask_client() if v["engine"] == "dask" else None
-    state = {
-        "plan": plan,
-        "parts": [],
-        "values": dict(v),
-        "df": None,
-        "started": time.perf_counter(),
-        "engine": engine_info(client) if client is not None else "serial",
-    }
-    st.session_state[f"{PREFIX}__run"] = state
-    stop_slot = st.empty()  # Stop: any click reruns the page, which interrupts run_plan -> tasks cancelled
-    stop_slot.button(
-        "Stop",
-        key=f"{PREFIX}_stop",
-        icon=":material/stop_circle:",
-        help="cancels every outstanding task; the finished trials are kept",
-    )
-    bar = st.progress(0.0, text=f"0 of {plan.n_trials} trials on {state['engine']}")
-    last = [0.0]
-
-    def progress(done: int, total: int) -> bool:  # also called every ~0.25 s while Dask works
-        now = time.perf_counter()
-        if done == total or now - last[0] >= 0.2:  # ≤ 5 updates a second; each is also where Stop lands
-            bar.progress(
-                done / total, text=f"{done} of {total} trials on {state['engine']} · {now - state['started']:.0f} s"
-            )
-            last[0] = now
-        return False
-
-    state["df"] = run_plan(plan, engine=v["engine"], client=client, callback=progress, parts=state["parts"])
-    bar.empty()
-    stop_slot.empty()
-
-
-def finished_table(state: dict):
-    """The table of a run: complete, or the trials finished before it was stopped."""
-    if state["df"] is not None:
-        return state["df"]
-    plan = state["plan"]
-    df = to_table(plan, state["parts"])
-    df.attrs.update(
-        swept=list(plan.params), complete=False, engine=state["engine"], seconds=time.perf_counter() - state["started"]
-    )
-    state["df"] = df
-    return df
-
-
-# ---------------------------------------------------------------------- results
-@st.cache_data(max_entries=64, show_spinner=False)
-def delta_curve(nu_lo: float, nu_hi: float, d: int, r: int) -> tuple[list, list]:
-    nus = np.linspace(nu_lo, nu_hi, 25).tolist()
-    return nus, [agd.bounds.delta_mc(nu, d, r, n_samples=4000, seed=0) for nu in nus]
-
-
-def show_results(state: dict) -> None:
-    df, v = finished_table(state), state["values"]
-    swept = df.attrs["swept"]
-    if not len(df):
-        st.warning("The sweep was stopped before any trial finished.", icon=":material/stop_circle:")
-        return
-    if not df.attrs["complete"]:  # interrupted by Stop (or by a setting changed while it ran)
-        st.warning(
-            f"Sweep stopped after {len(df)} of {state['plan'].n_trials} trials; every outstanding task "
-            "was cancelled. The charts show the finished trials.",
-            icon=":material/stop_circle:",
-        )
-    summary = summarize(df, by=swept)
-    c = st.columns(4)
-    c[0].metric("trials", f"{len(df):,}", help=f"{v['trials']} per cell")
-    c[1].metric("cells", f"{len(summary):,}", help=" × ".join(swept))
-    c[2].metric(
-        "failed",
-        f"{(~np.isfinite(df['iterations_to_tol'])).mean():.0%}",
-        help="tol not reached within max_iter (diverged or too slow)",
-    )
-    c[3].metric("wall time", f"{df.attrs['seconds']:.1f} s", help=f"on {df.attrs['engine']}")
-    if len(swept) == 2:
-        show_chart(sp.heatmap_figure(summary, swept[0], swept[1], tol=v["tol"]), key=f"{PREFIX}_heatmap")
-        show_chart(
-            sp.profile_figure(summary, swept[0], swept[1], max_iter=v["max_iter"], tol=v["tol"]),
-            key=f"{PREFIX}_profile",
-        )
-    else:
-        show_chart(sp.line_figure(summary, swept[0], max_iter=v["max_iter"], tol=v["tol"]), key=f"{PREFIX}_line")
-    st.caption(
-        "Failures (tol not reached within max_iter) count as “never”, so a median is shown only while "
-        "fewer than half of a cell's trials fail. Dashed lines: the paper's shape in κ and d with only "
-        "its unknown constant fitted (least squares on log iterations) — compare slopes, not levels."
-    )
-    if "nu" in swept:
-        show_failures(summary, swept)
-    shown = summary.assign(
-        **{q: [f"{x:.0f}" if np.isfinite(x) else "not reached" for x in summary[q]] for q in ("q25", "median", "q75")}
-    )
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_config={
-            "failure_rate": st.column_config.NumberColumn("failure rate", format="percent"),
-            "q25": "25 % iterations",
-            "median": "median iterations",
-            "q75": "75 % iterations",
-        },
-    )
-    st.download_button(
-        "Download the table (CSV, one row per trial)",
-        df.to_csv(index=False),
-        "agd_sweep.csv",
-        "text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-
-
-def show_failures(summary, swept: list) -> None:
-    other = next((p for p in swept if p != "nu"), None)
-    delta = {}
-    for (d, r), _ in summary.groupby(["width", "rank"]):
-        delta[int(d)] = delta_curve(float(summary["nu"].min()), float(summary["nu"].max()), int(d), int(r))
-    show_chart(sp.failure_figure(summary, delta, group=other), key=f"{PREFIX}_failures")
-    st.caption(
-        "With an empty step, ν also sets η = 9/(4Cνσ₁): a small ν means a large step, which can diverge "
-        "whatever δ says. Fix η in *Fixed settings* to see the effect of the initialization alone."
-    )
 
 
 # ---------------------------------------------------------------------- the screen
@@ -347,6 +263,7 @@ def main() -> None:
     for msg in msgs if loaded == v else []:
         st.error(msg, icon=":material/link_off:")
     if st.button("Run sweep", type="primary", icon=":material/play_arrow:", key=f"{PREFIX}_run"):
+        ss[f"{PREFIX}__pressed"] = True  # from now on the page shows the user's sweeps, not the example
         try:
             run(make_plan(v), v)
         except (ValueError, ConnectionError) as exc:
@@ -358,7 +275,9 @@ def main() -> None:
                 icon=":material/error:",
             )
     state = ss.get(f"{PREFIX}__run")
-    if state is None:
+    if state is None and not ss.get(f"{PREFIX}__pressed"):
+        show_example()
+    elif state is None:
         st.info("Choose one or two swept parameters and their values in the sidebar, then press **Run sweep**.")
     else:
         show_results(state)

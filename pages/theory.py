@@ -3,137 +3,13 @@
 import numpy as np
 import streamlit as st
 
-from agdcore import bounds
+from agdcore import bounds, notes
 from agdcore.grades import GRADES
 from agdcore.plots import theory as tp
 from agdui import ensure_router, style
+from agdui.theory_cards import CARDS
 
 ensure_router()  # deep links on a fresh server must go through app.py
-
-B = bounds.BOUND_INFO
-
-# (title, grade, LaTeX, source and caveats)
-CARDS = {
-    "Problem and algorithm": [
-        (
-            "Objective",
-            "V",
-            r"\min_{X\in\mathbb{R}^{m\times d},\,Y\in\mathbb{R}^{n\times d}} f(X,Y)=\tfrac12\|XY^\top-A\|_F^2,"
-            r"\qquad \operatorname{rank}A=r\le d",
-            "Ward & Kolda, abstract and intro (v2: d ≥ r; v1 had d > r).",
-        ),
-        (
-            "ε-optimality and the dashboard's error",
-            "V",
-            r"\|A-X_TY_T^\top\|_F^2\le\varepsilon\|A\|_F^2,\qquad "
-            r"e_t=\frac{\|A-X_tY_t^\top\|_F^2}{\|A\|_F^2},\qquad \kappa=\frac{\sigma_1(A)}{\sigma_r(A)}",
-            "Abstract (v2 / NeurIPS).",
-        ),
-        (
-            "AGD update (the paper's Assumption 1)",
-            "U",
-            r"X_{t+1}=X_t+\eta\,(A-X_tY_t^\top)\,Y_t,\qquad "
-            r"Y_{t+1}=Y_t+\eta\,(A-X_{t+1}Y_t^\top)^\top X_{t+1}",
-            "Fixed step η, X first then Y with the new X. The formulas (A1a–b) were lost from the stored text; the order is "
-            "a recollection [U], the formulas themselves are the standard gradients [D].",
-        ),
-        (
-            "Residual recursion (3.1)",
-            "D",
-            r"R_{t+1}=(I_m-\eta X_{t+1}X_{t+1}^\top)\,R_t\,(I_n-\eta Y_tY_t^\top),\qquad R_t=A-X_tY_t^\top",
-            "theory.md §3: one line of algebra, exact for any init. Simultaneous GD adds a cross term η²RYXᵀR.",
-        ),
-    ],
-    "Initialization (the paper's Assumption 2)": [
-        (
-            "Unbalanced random init (A2a)",
-            "U",
-            r"X_0=\frac{1}{\sqrt{\eta}\,C\,\sigma_1(A)}\,A\Phi_1,\qquad Y_0=\sqrt{\eta}\,D\,\sigma_1(A)\,\Phi_2,"
-            r"\qquad \Phi_1\sim\mathcal N(0,\tfrac1d)^{n\times d},\ \Phi_2\sim\mathcal N(0,\tfrac1n)^{n\times d}",
-            "X₀ inside col(A), large; Y₀ small — confirmed in the paper's prose [V]. The exact scalings and variances are a "
-            "reconstruction [U], supported by the verified v2 factor d/(√d−√(r−1))² (theory.md §4.1).",
-        ),
-        (
-            "Constants used in this dashboard",
-            "S",
-            r"C=8,\quad \nu=\tfrac12,\quad D=\frac{C\nu}{9},\quad \eta=\frac{9}{4C\nu\,\sigma_1(A)}",
-            "From a third-party implementation (ward_and_kolda_init) [S]; that they are the paper's is unconfirmed [U]. "
-            "Note η ∝ 1/σ₁(A), not 1/σ₁².",
-        ),
-        (
-            "ρ (A2b)",
-            "U",
-            r"\rho=\nu\,\frac{\sqrt d-\sqrt{r-1}}{\sqrt d}\ \le\ \sigma_r(V^\top\Phi_1)\ \text{with probability}\ \ge 1-\delta",
-            "Form reconstructed [U]; as the quantity the proof needs it is derived [D] (theory.md §4.3).",
-        ),
-        (
-            "δ (A2d)",
-            "U",
-            r"\delta=(C_1\nu)^{d-r+1}+e^{-C_2 d}\ (+\ \text{Gaussian upper-tail terms})",
-            "C₁, C₂ are the non-explicit Rudelson–Vershynin constants (Prop. A.1). Below we estimate the lower-tail event "
-            "P[σ_r(VᵀΦ₁) < ρ] by Monte Carlo instead of inventing C₁, C₂.",
-        ),
-    ],
-    "Rates and iteration complexity": [
-        (
-            "Paper, v2 / NeurIPS headline",
-            "V",
-            B["paper_T"].latex,
-            "Introduction of arXiv v2. C is an absolute constant whose value is not in the retrievable text.",
-        ),
-        ("Paper, v1 headline", "V", B["paper_T_v1"].latex, "Introduction of arXiv v1 (d > r). v2 replaced the factor."),
-        (
-            "A-priori rate (Cor. D5)",
-            "D",
-            B["a_priori"].latex,
-            "Derived in theory.md with probability ≥ 1 − δ for η below an explicit threshold. Not the paper's Theorem 5.1.",
-        ),
-        (
-            "Iterations T(ε) (Cor. D6)",
-            "D",
-            B["T_a_priori"].latex + r"\ \le\ \frac{C^2}{2(1-\theta)^2\nu^2}\,"
-            r"\frac{d}{(\sqrt d-\sqrt{r-1})^2}\,\kappa^2\log\frac{e_0}{\varepsilon}+1",
-            "The right side has exactly the paper's v2 shape with C′ = C²/(2(1−θ)²ν²) — consistent with, not equal to, the "
-            "paper's theorem.",
-        ),
-        (
-            "Live bound (Lemma D3)",
-            "D",
-            B["live_bound"].latex,
-            "Exact consequence of (3.1) when X_t stays in col(A); drawn live on the Explore page.",
-        ),
-        (
-            "Frozen-X limit (η → 0)",
-            "D",
-            r"e_t\approx e_0\Big(1-\frac{\sigma_r^2(A\Phi_1)}{C^2\sigma_1^2(A)}\Big)^{2t}",
-            "X stays at X₀ and AGD becomes GD on least squares in Y: sharp for tiny steps, pessimistic at practical ones.",
-        ),
-    ],
-    "Peers": [
-        (
-            "Jiang, Chen & Ding 2022 (JCD22), GD from small random init",
-            "V",
-            B["jcd_T"].latex,
-            "As quoted in Ward & Kolda's v1 introduction, with their footnote that the results are \"not precisely directly "
-            'comparable" (GD vs AGD, ε-approximate rank-r approximation).',
-        ),
-        (
-            "Ye & Du 2021, GD from small Gaussian init (Thm 1.1)",
-            "S",
-            r"T=O\Big(\frac{1}{\eta\sigma_r}\ln\frac{r\sigma_r}{\epsilon}+\frac{1}{\eta\sigma_r}\ln\frac{\sigma_r}{\delta}\Big),"
-            r"\quad \epsilon=\tilde O\Big(\frac{\sigma_r}{\sqrt{r\sigma_1}(m+n)}\Big),\quad \eta=O\Big(\frac{\sigma_r\epsilon^2}{r\sigma_1^3}\Big)",
-            "Read in the NeurIPS submission text (their rank d is our r; ε is the init scale, δ the loss target). "
-            'The abstract [V] says only "polynomial rate"; camera-ready constants unverified.',
-        ),
-        (
-            "Ye & Du 2021, gradient flow (Cor. 1.2)",
-            "S",
-            r"t=O\Big(\frac{1}{\sigma_r}\ln\frac{r\sigma_r}{\epsilon}+\frac{1}{\sigma_r}\ln\frac{\sigma_r}{\delta}\Big)\ \ \text{(time, not iterations)}",
-            "Submission text. The full-rank gradient-flow note's own rate (three stages, a κ/σ_d·ln(κd) warm-up term) is "
-            "garbled in our copy [U].",
-        ),
-    ],
-}
 
 
 def badge(grade: str) -> str:
@@ -141,14 +17,39 @@ def badge(grade: str) -> str:
     return f":{color}-badge[{label}]"
 
 
+def derivation(anchor: str, expanded: bool = False, label: str | None = None) -> None:
+    """The section of docs/theory.md behind a card (statement, grade, proof or source, the test that
+    checks it), in an expander; read from the repository, never from outside the server."""
+    try:
+        text = notes.body(anchor)
+    except KeyError:
+        return
+    label = label or f"Derivation, source and check — {notes.cite(anchor)}"
+    with st.expander(label, expanded=expanded, icon=":material/menu_book:"):
+        st.markdown(text)
+
+
 def formulas() -> None:
     st.markdown("\n".join(f"- {badge(g)} {text}" for g, (_, _, text) in GRADES.items()))
+    asked = st.query_params.get("note")  # a link from another page: theory?note=live-bound
+    if asked in notes.anchors():
+        derivation(asked, expanded=True, label=f"From your link: {notes.title(asked)} — {notes.cite(asked)}")
+    used = set()
     for section, cards in CARDS.items():
-        with st.expander(section, expanded=True):
-            for title, grade, latex, note in cards:
+        st.subheader(section)
+        for title, grade, latex, note, anchor in cards:
+            with st.container(border=True):
                 st.markdown(f"**{title}** {badge(grade)}")
                 st.latex(latex)
                 st.caption(style.md_escape(note))
+                if anchor:
+                    used.add(anchor)
+                    derivation(anchor)
+    rest = [a for a in notes.anchors() if a not in used]
+    if rest:
+        st.subheader("More from the theory notes")
+        for anchor in rest:
+            derivation(anchor, label=f"{notes.title(anchor)} — {notes.cite(anchor)}")
 
 
 def calculator_inputs() -> dict:
@@ -173,7 +74,7 @@ def calculator_inputs() -> dict:
     C = c[3].number_input("init constant C", value=8.0, step=1.0, key="th_C", help="0 < C ≤ 1e6")
     c = st.columns(4)
     nu = c[0].number_input("confidence ν", value=0.5, step=0.05, key="th_nu", help="0 < ν ≤ 1")
-    theta = c[1].number_input("θ (Cor. D5)", value=0.5, step=0.05, key="th_theta", help="0 ≤ θ < 1")
+    theta = c[1].number_input("θ (a-priori bound)", value=0.5, step=0.05, key="th_theta", help="0 ≤ θ < 1")
     eps = c[2].number_input("target ε", value=1e-10, format="%.2e", key="th_eps", help="0 < ε < e₀")
     e0 = c[3].number_input("initial error e₀", value=1.0, step=0.1, key="th_e0", help="0 < e₀ ≤ 1e6; ≈ 1 for this init")
     return dict(r=r, d=d, kappa=kappa, C=C, nu=nu, theta=theta, eps=eps, e0=e0)
@@ -195,11 +96,15 @@ def calculator() -> dict | None:
     m[3].metric(
         "1 − rate [D]",
         f"{v['one_minus_rate']:.3g}",
-        help=f"rate = (1 − (1−θ)²ρ²/(C²κ²))² = {v['rate']:.12g} (Cor. D5): e_t shrinks by this factor per iteration",
+        help=f"rate = (1 − (1−θ)²ρ²/(C²κ²))² = {v['rate']:.12g} (docs/theory.md#a-priori-bound): e_t shrinks by this factor per iteration",
     )
-    m[4].metric("T(ε) a-priori [D]", f"{v['T']:,.0f}" if v["T"] < 1e15 else f"{v['T']:.3e}", help="Cor. D6")
+    m[4].metric(
+        "T(ε) a-priori [D]",
+        f"{v['T']:,.0f}" if v["T"] < 1e15 else f"{v['T']:.3e}",
+        help="docs/theory.md#iterations-bound",
+    )
     st.markdown(
-        f"Closed-form bound of Cor. D6: T ≤ C′·{v['v2']:.3f}·κ²·log(e₀/ε) + 1 = **{v['T_closed']:.4g}** with "
+        f"Closed-form bound (docs/theory.md#iterations-bound): T ≤ C′·{v['v2']:.3f}·κ²·log(e₀/ε) + 1 = **{v['T_closed']:.4g}** with "
         f"C′ = C²/(2(1−θ)²ν²) = {v['C_prime']:.4g} {badge('D')}.  The paper's v2 bound is **C × "
         f"{v['paper_T_over_C']:.4g}** for an absolute constant C it does not state {badge('V')}."
     )

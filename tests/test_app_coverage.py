@@ -20,7 +20,7 @@ def test_default_run_says_not_covered_and_why():
     assert not at.exception
     lines = [t for t in _texts(at) if t.startswith("Covered by a guarantee")]
     assert len(lines) == 1 and "no" in lines[0].split("—")[0]
-    assert "Theorem D4" in lines[0] and "larger" in lines[0]
+    assert "docs/theory.md#certificate" in lines[0] and "larger" in lines[0]
     assert not any("All assumptions hold" in t for t in _texts(at))  # no claim the run is covered
 
 

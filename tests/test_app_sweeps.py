@@ -56,7 +56,9 @@ def test_page_renders_its_controls_and_waits_for_run():
     assert at.title[0].value == "Sweeps"
     assert at.selectbox(key="sweeps_x").value == "kappa" and at.text_input(key="sweeps_xv").value == "5, 10, 20, 40"
     assert at.selectbox(key="sweeps_y").value == "width" and at.selectbox(key="sweeps_engine").value == "dask"
-    assert "Run sweep" in at.info[0].value and not at.get("plotly_chart")
+    assert "Run sweep" in at.info[0].value  # the page waits for Run: the only chart is the marked example
+    assert list(charts(at)) == ["Example result: Median iterations to tol = 1e-08 over κ × d"]
+    assert "sweeps__run" not in at.session_state
 
 
 def test_tiny_2d_sweep_draws_heatmap_profiles_table_and_csv():

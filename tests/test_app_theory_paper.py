@@ -78,27 +78,80 @@ def test_invalid_calculator_input_gives_an_error_not_a_crash(theory):
     assert not theory.exception and "d/r must be a number between 1" in theory.error[0].value
 
 
+FIRST = "Unbalanced (Ward–Kolda) vs Gaussian initialization, same step (seed {seed})"
+
+
+def test_paper_opens_with_the_first_chart_drawn_and_cached_on_its_settings():
+    """Issue 12: no click needed for experiment 1; each experiment shows a short claim, settings in an expander."""
+    import time
+
+    from agdcore import experiments as ex
+    from agdui import live
+
+    at = open_page("pages/paper.py")
+    assert not at.exception and not at.error
+    (spec,) = charts(at)
+    assert spec["layout"]["title"]["text"] == FIRST.format(seed=1)
+    assert len(spec["data"]) == 4  # three runs and the live bound
+    claims = [m.value for m in at.markdown if "material/check_circle" in m.value or "material/cancel" in m.value]
+    assert len(claims) == 4 and all("check_circle" in c for c in claims)  # experiment 1's claims, holding
+    assert len(at.button) == len(ex.EXPERIMENTS) == 9
+    assert [e.label for e in at.expander] == ["Full settings, and the numbers to expect (seed 1)"] * 9
+    text = [m.value for m in at.markdown]
+    for exp in ex.EXPERIMENTS.values():
+        assert any(exp.summary[:40] in t for t in text), exp.key  # the short claim shown first
+    first = ex.EXPERIMENTS["init"]
+    rid = "init:1:" + live.run_key({"runs": [repr(c) for c in first.runs], "levels": first.milestones})
+    assert live.cache_get("paper", rid) is not None  # st.cache_data, keyed on the experiment's settings
+    t0 = time.perf_counter()
+    at.run()
+    assert len(charts(at)) == 1 and time.perf_counter() - t0 < 1.5  # a rerun is a cache hit, not a 2-s run
+
+
+def test_paper_observed_experiments_run_on_a_click():
+    at = open_page("pages/paper.py")
+    seed = random.randint(10_000, 2**31 - 1)
+    at.number_input(key="pp_seed").set_value(seed).run()
+    assert len(charts(at)) == 1  # not yet run
+    at.button(key="pp_run_sensing").click().run()
+    at.button(key="pp_run_completion").click().run()
+    assert not at.exception
+    _, sensing, completion = charts(at)
+    assert sensing["layout"]["title"]["text"] == f"PrecGD vs GD vs ScaledGD in over-parameterized sensing (seed {seed})"
+    assert completion["layout"]["title"]["text"].startswith("Completion from the Ward–Kolda (unbalanced), spectral")
+    for spec in (sensing, completion):
+        assert spec["layout"]["yaxis"]["title"]["text"].startswith("recovery")
+    assert len(sensing["data"]) == 5 and len(completion["data"]) == 6
+    assert any("no theory here" in t["name"] for t in completion["data"])
+    notes = [c.value for c in at.caption if c.value.startswith("No Ward–Kolda bound here")]
+    assert len(notes) == 2 and "matrix sensing" in notes[0] and "matrix completion" in notes[1]
+    claims = [m.value for m in at.markdown if "material/check_circle" in m.value or "material/cancel" in m.value]
+    assert any("PrecGD with d = 4" in c for c in claims) and any("d = 2r = 10" in c for c in claims)
+
+
 def test_paper_button_renders_chart_table_and_checked_claims():
     at = open_page("pages/paper.py")
     seed = random.randint(10_000, 2**31 - 1)  # a seed no other test cached
     at.number_input(key="pp_seed").set_value(seed).run()
-    assert not at.get("plotly_chart")  # nothing runs before a click
+    # issue 12: only the first experiment runs before a click (nothing else does)
+    assert [c["layout"]["title"]["text"] for c in charts(at)] == [FIRST.format(seed=seed)]
     at.button(key="pp_run_nystrom").click().run()
     assert not at.exception
-    (spec,) = charts(at)
+    first, spec = charts(at)
     assert spec["layout"]["title"]["text"] == f"ScaledGD with the Nyström initialization (seed {seed})"
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 2
+    assert len(at.dataframe) == 2 and len(at.dataframe[1].value) == 2
     claims = [m.value for m in at.markdown if "material/check_circle" in m.value or "material/cancel" in m.value]
-    assert len(claims) == 2 and all("check_circle" in c for c in claims)
+    nystrom = [c for c in claims if "η = " in c]
+    assert len(nystrom) == 2 and all("check_circle" in c for c in nystrom)
     at.run()  # a rerun keeps (cached) results
-    assert len(charts(at)) == 1
+    assert len(charts(at)) == 2
 
 
 def test_paper_flow_experiment_uses_a_time_axis():
     at = open_page("pages/paper.py")
     at.number_input(key="pp_seed").set_value(random.randint(10_000, 2**31 - 1)).run()
     at.button(key="pp_run_flow").click().run()
-    (spec,) = charts(at)
+    _, spec = charts(at)
     assert spec["layout"]["xaxis"]["title"]["text"] == "iteration t"
     assert spec["layout"]["xaxis2"]["title"]["text"].startswith("time t")
 

@@ -61,3 +61,24 @@ def test_stop_cancels_and_keeps_the_finished_trials(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 1600})
     page.wait_for_timeout(1000)  # let the table canvas paint before the picture
     screenshot(page, "sweeps_stopped")
+
+
+def test_the_page_opens_on_the_example_and_a_completion_sweep_over_rate_draws_the_phase_diagram(page, app_url):
+    from playwright.sync_api import expect
+
+    open_sweeps(page, app_url, "")
+    expect(page.locator(".gtitle", has_text="Example result: Median iterations to tol")).to_have_count(1)
+    expect(page.get_by_test_id("stAlertContentInfo")).to_contain_text("press Run sweep to sweep your own settings")
+    query = "observe=completion&x=rate&xv=0.1,0.3,0.6&y=width&yv=2,4&trials=3&m=30&n=24&rank=2&max_iter=2000"
+    open_sweeps(page, app_url, query)
+    expect(page.get_by_role("spinbutton", name="Sampling rate p (if not swept)")).to_have_value("0.3")
+    page.get_by_role("button", name="Run sweep").click()
+    wait_for_app_run(page, timeout=90_000)
+    expect(page.locator(".gtitle", has_text="Recovery phase diagram")).to_have_count(1)
+    expect(page.locator(".gtitle", has_text="Example result")).to_have_count(0)  # the user's sweep replaced it
+    phase = page.get_by_test_id("stPlotlyChart").first
+    expect(phase.locator(".xtitle")).to_have_text("sampling rate p")
+    expect(phase.locator(".legendtext").first).to_contain_text("degrees of freedom r(m+n−r) = 104")
+    expect(phase.locator(".hm")).to_have_count(1)  # the heatmap layer is drawn
+    assert page.get_by_test_id("stException").count() == 0 and page.get_by_test_id("stAlertContentError").count() == 0
+    screenshot(page, "sweeps_phase")

@@ -45,10 +45,27 @@ def test_theory_page_renders_latex_charts_and_reacts(page, app_url):
     print(f"\ntheory: first render {seconds:.2f} s, calculator update {time.perf_counter() - t0:.2f} s, {path}")
 
 
+def test_paper_opens_with_the_first_chart_drawn(page, app_url):
+    """Issue 12: a chart is on Paper with no click (experiment 1), the other experiments wait for theirs."""
+    seconds = goto(page, app_url, "Paper", "Paper: one-click reproductions")
+    first = page.locator(".st-key-pp_block_init")
+    first.locator(".gtitle", has_text="Unbalanced (Ward–Kolda) vs Gaussian initialization").wait_for(timeout=60_000)
+    wait_for_app_run(page)
+    assert_no_exception(page)
+    assert first.get_by_test_id("stPlotlyChart").count() == 1
+    assert first.get_by_text("check_circle").count() == 4 and first.get_by_text("cancel").count() == 0
+    assert page.get_by_test_id("stPlotlyChart").count() == 1  # nothing else ran
+    assert page.get_by_test_id("stExpander").count() == 9  # the full settings are folded away
+    first.get_by_test_id("stPlotlyChart").scroll_into_view_if_needed()
+    page.mouse.move(5, 5)
+    path = screenshot(page, "paper_opening")
+    print(f"\npaper: opening chart drawn {seconds:.2f} s after the click on Paper in the sidebar, {path}")
+
+
 def test_paper_page_runs_an_experiment_by_click(page, app_url):
     seconds = goto(page, app_url, "Paper", "Paper: one-click reproductions")
     assert_no_exception(page)
-    assert page.get_by_role("button", name="Run").count() == 7
+    assert page.get_by_role("button", name="Run").count() == 9
     t0 = time.perf_counter()
     page.locator(".st-key-pp_run_nystrom").get_by_role("button", name="Run").click()
     wait_for_app_run(page)
@@ -58,6 +75,7 @@ def test_paper_page_runs_an_experiment_by_click(page, app_url):
     block.get_by_test_id("stDataFrame").wait_for(timeout=30_000)  # the table renders lazily
     block.get_by_text("check_circle").nth(1).wait_for(timeout=30_000)
     assert block.get_by_test_id("stPlotlyChart").count() == 1 and block.get_by_test_id("stDataFrame").count() == 1
+    assert page.get_by_test_id("stPlotlyChart").count() == 2  # experiment 1 (drawn on opening) and this one
     assert block.get_by_text("check_circle").count() == 2  # both claims re-checked and holding
     assert block.get_by_text("cancel").count() == 0
     block.get_by_test_id("stPlotlyChart").scroll_into_view_if_needed()
@@ -69,12 +87,11 @@ def test_paper_page_runs_an_experiment_by_click(page, app_url):
 
 
 def test_paper_stop_keeps_the_finished_runs(page, app_url):
+    """Experiment 1 runs by itself for a new seed (issue 12); Stop keeps what had finished."""
     goto(page, app_url, "Paper", "Paper: one-click reproductions")
+    t0 = time.perf_counter()
     page.locator(".st-key-pp_seed").get_by_role("spinbutton").fill("7")  # a seed the other tests did not cache
     page.locator(".st-key-pp_seed").get_by_role("spinbutton").press("Enter")
-    wait_for_app_run(page)
-    t0 = time.perf_counter()
-    page.locator(".st-key-pp_run_init").get_by_role("button", name="Run").click()
     stop = page.get_by_role("button", name="Stop")
     stop.wait_for(timeout=30_000)  # shown once the run takes > 0.5 s
     page.wait_for_timeout(300)

@@ -1,4 +1,4 @@
-"""Theory formulas against hand-computed values (theory.md §10) and honest labelling."""
+"""Theory formulas against hand-computed values (docs/theory.md#worked-example) and honest labelling."""
 
 import math
 
@@ -30,7 +30,7 @@ def test_a_priori_rate_and_iterations_match_the_worked_example():
 
 
 def test_delta_monte_carlo_matches_theory_calibration():
-    # theory.md §4.3: P[σ_r(G) < ρ] = 1.25e-2 at ν = 1/2 (2e5 draws), 0.322 at ν = 1
+    # docs/theory.md#delta: P[σ_r(G) < ρ] = 1.25e-2 at ν = 1/2 (2e5 draws), 0.322 at ν = 1
     d = bounds.delta_mc(0.5, 10, 5, n_samples=40_000, seed=1)
     se = math.sqrt(0.0125 * (1 - 0.0125) / 40_000)
     assert abs(d - 0.0125) < 4 * se
@@ -84,5 +84,5 @@ def test_complexity_shapes_scale_as_stated():
     assert bounds.paper_T_shape(20.0, 10, 5, 1e-10) == pytest.approx(4 * a)
     assert a == pytest.approx(bounds.overparam_factor(10, 5) * 100 * math.log(1e10))
     assert bounds.jcd_T_shape(20.0, 1e-10) == pytest.approx(8 * bounds.jcd_T_shape(10.0, 1e-10))
-    # Ye & Du flow shape with unit constants: theory.md Part II quotes 410.7 for its test problem
+    # Ye & Du flow shape with unit constants: docs/theory.md#ye-du quotes 410.7 for its test problem
     assert bounds.ye_du_flow_T_shape(0.1, 5, 1e-3, 0.5 * (1e-8 * 1.207) ** 2) == pytest.approx(410.7, rel=2e-3)

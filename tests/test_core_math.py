@@ -1,4 +1,4 @@
-"""Mathematics of the core: gradients, step rules, invariants from theory.md, reproducibility."""
+"""Mathematics of the core: gradients, step rules, invariants from docs/theory.md, reproducibility."""
 
 import numpy as np
 import pytest
@@ -103,7 +103,7 @@ INITS = [i for i in agd.INITIALIZERS if i != "zeros"]
 
 
 # ScaledGD from a tiny Gaussian start is not a claim of the theory: it preconditions by (YᵀY)⁺, so from a
-# tiny random Y its effective step is huge whatever η (theory.md Part II §5); asserted separately below.
+# tiny random Y its effective step is huge whatever η (docs/theory.md#local-rates); asserted separately below.
 MONOTONE = [(a, i) for a in DESCENT for i in INITS if (a, i) != ("scaledgd", "gaussian")]
 
 
@@ -152,7 +152,7 @@ def test_same_seed_same_result(small_problem, algorithm):
     assert not np.array_equal(a.X, c.X)
 
 
-# ---------------------------------------------------------------------- invariants of theory.md
+# ---------------------------------------------------------------------- invariants of docs/theory.md
 @pytest.fixture(scope="module")
 def default_run():
     p = agd.make_problem(100, 100, 5, 10.0, seed=0)
@@ -160,7 +160,7 @@ def default_run():
 
 
 def test_ward_kolda_keeps_x_in_column_span(default_run):
-    """Lemma D1: col(X_t) ⊆ col(A), so the d − r smallest singular values of X stay at round-off level."""
+    """docs/theory.md#column-span: col(X_t) ⊆ col(A), so the d − r smallest singular values of X stay at round-off level."""
     p, r = default_run
     assert r.converged
     sx = r.sv_x
@@ -190,7 +190,7 @@ def test_live_bound_only_where_it_applies():
 
 
 def test_frozen_x_limit_predicts_the_rate_for_tiny_steps():
-    """Frozen-X limit (theory.md §6): for η → 0, e_t ≈ e₀(1 − ησ_r²(X₀))^{2t} once the faster modes are gone."""
+    """Frozen-X limit (docs/theory.md#frozen-x): for η → 0, e_t ≈ e₀(1 − ησ_r²(X₀))^{2t} once the faster modes are gone."""
     p = agd.make_problem(40, 40, 3, 3.0, seed=0)
     r = agd.solve(p, "agd", "ward-kolda", width=6, step=1e-5, max_iter=2000, tol=0, seed=1, C=2.0)
     pred = r.bounds["rate_frozen_x"]
@@ -200,7 +200,7 @@ def test_frozen_x_limit_predicts_the_rate_for_tiny_steps():
 
 
 def test_derived_certificate_envelope_holds_where_certified():
-    """Theorem D4: where the certificate holds, e_t ≤ e₀(1 − a²)^{2t} for all t (checked on 4000 iterations)."""
+    """docs/theory.md#certificate: where the certificate holds, e_t ≤ e₀(1 − a²)^{2t} for all t (checked on 4000 iterations)."""
     p = agd.make_problem(60, 60, 3, 4.0, seed=0)
     lo, hi = 1e-14, 1.0
     for _ in range(60):  # bisection on η for the largest certified step of this draw
@@ -232,7 +232,7 @@ def test_gd_with_tiny_step_tracks_the_gradient_flow(small_problem):
 
 
 def test_gradient_flow_conserves_balancedness(small_problem):
-    """Under gradient flow XᵀX − YᵀY is constant (theory.md Part II §9.2)."""
+    """Under gradient flow XᵀX − YᵀY is constant (docs/theory.md#balancedness)."""
     r = agd.solve(
         small_problem, "flow", "gaussian", width=3, step=0.01, max_iter=2000, tol=0, seed=1, scale=0.3, theory=False
     )

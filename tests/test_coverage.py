@@ -1,4 +1,4 @@
-"""'Does a guarantee cover this run?': one honest line per run, from the derived certificate (D4)
+"""'Does a guarantee cover this run?': one honest line per run, from the derived certificate (docs/theory.md#certificate)
 and the graded hypotheses; each condition's verdict on a run that meets it and on one that fails it."""
 
 import json
@@ -9,7 +9,7 @@ import pytest
 import agdcore as agd
 from agdcore.bounds import certificate, certified_step
 from agdcore.cli import main
-from agdcore.report import NU_CHECK, STEP_CHECK
+from agdcore.report import STEP_CHECK
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def test_default_settings_are_not_covered_and_the_line_says_by_how_much(default_
     cov = default_run.bounds["coverage"]
     cert = default_run.bounds["certificate"]
     assert cov["covered"] is False and not cert["holds"]
-    assert [n for n, _ in cov["failed"]] == ["derived certificate (Theorem D4)"]
+    assert [n for n, _ in cov["failed"]] == ["derived certificate (docs/theory.md#certificate)"]
     ratio = default_run.config["step"] / cert["step_max"]
     assert ratio > 100  # the default step is orders of magnitude above the certified one
     assert f"{ratio:.3g}× larger" in cov["line"] and cov["line"].startswith("Covered by a guarantee: no")
@@ -80,13 +80,15 @@ def test_noise_fails_the_exact_rank_hypothesis():
 
 def test_nu_and_the_third_party_step_are_graded_checks_not_used_by_the_certificate(problem):
     ok = agd.solve(problem, width=6, seed=1, max_iter=30)
-    bad = agd.solve(problem, width=6, seed=1, max_iter=30, nu=1.0, step=2.0)
-    good = {c["name"]: c for c in ok.bounds["checks"]}
-    wrong = {c["name"]: c for c in bad.bounds["checks"]}
-    assert good[NU_CHECK]["ok"] and not wrong[NU_CHECK]["ok"] and "[U]" in wrong[NU_CHECK]["detail"]
-    assert good[STEP_CHECK]["ok"] and not wrong[STEP_CHECK]["ok"] and "[S]" in wrong[STEP_CHECK]["detail"]
-    assert "not the guarantee's" in wrong[STEP_CHECK]["detail"]
-    assert NU_CHECK not in [n for n, _ in bad.bounds["coverage"]["failed"]]
+    big_step = agd.solve(problem, width=6, seed=1, max_iter=30, step=2.0)
+    nu_one = agd.solve(problem, width=6, seed=1, max_iter=30, nu=1.0)
+    good = {c["name"]: c for c in ok.bounds["checks"]}[STEP_CHECK]
+    assert good["ok"] and "[S]" in good["detail"] and "[U]" in good["detail"]
+    for bad in (big_step, nu_one):
+        check = {c["name"]: c for c in bad.bounds["checks"]}[STEP_CHECK]
+        assert not check["ok"] and "not the guarantee's" in check["detail"]
+        assert STEP_CHECK not in [n for n, _ in bad.bounds["coverage"]["failed"]]
+    assert "ν = 1 vs the range ν ∈ (0, 1)" in {c["name"]: c for c in nu_one.bounds["checks"]}[STEP_CHECK]["detail"]
 
 
 def test_observed_problems_are_never_covered_and_say_why():

@@ -8,12 +8,12 @@ import pytest
 import agdcore as agd
 from agdcore import experiments as ex
 
-CHEAP = ["noise", "width", "flow", "nystrom", "precgd", "fa"]
+CHEAP = ["noise", "width", "flow", "nystrom", "precgd", "fa", "sensing", "completion"]
 
 
 @pytest.fixture(scope="module")
 def outcomes():
-    """Every cheap experiment once at seed 1 (≈ 3 s), and the init experiment with its Gaussian run capped."""
+    """Every cheap experiment once at seed 1 (≈ 7 s), and the init experiment with its Gaussian run capped."""
     out = {k: ex.run_experiment(k, seed=1) for k in CHEAP}
     out["init-capped"] = ex.run_experiment("init", seed=1, max_iter_cap=3000)
     return out
@@ -150,10 +150,112 @@ def test_sink_survives_an_exception_raised_by_the_progress_callback():
 def test_seed_changes_the_draws():
     a = ex.run_config(ex.EXPERIMENTS["init"].runs[0], seed=1)
     b = ex.run_config(ex.EXPERIMENTS["init"].runs[0], seed=2)
-    assert a.to_tol == 299 and b.to_tol == 313  # theory.md §10: 299, and 313 for seed 2
+    assert a.to_tol == 299 and b.to_tol == 313  # docs/theory.md#worked-example: 299, and 313 for seed 2
 
 
 def test_thin_keeps_ends_and_bounds_size():
     idx = ex.thin(50_001, 2000)
     assert idx[0] == 0 and idx[-1] == 50_000 and len(idx) <= 2002 and np.all(np.diff(idx) > 0)
     assert list(ex.thin(5)) == [0, 1, 2, 3, 4]
+
+
+# ---------------------------------------------------------------------- observed problems (issue 8, Paper part)
+def test_sensing_precgd_stays_linear_while_gd_turns_sublinear(outcomes):
+    out = outcomes["sensing"]
+    pg, gd, sg, gd2, sg2 = out.runs
+    assert all(r.config.observed and r.training is not None for r in out.runs)
+    lv = 1e-8
+    assert pg.milestones[lv] == 116 and gd.milestones[lv] is None  # numbers quoted in the texts
+    assert (sg.milestones[lv], sg2.milestones[lv], gd2.milestones[lv]) == (181, 77, 283)
+    # at PrecGD's count GD's recovery error is orders of magnitude higher, and stays far above 1e-8 at the cap
+    at = gd.y[np.searchsorted(gd.x, 116, side="right") - 1]
+    assert at > 1e4 * lv and gd.final_error == pytest.approx(7.6e-7, rel=0.05) and gd.x[-1] == 4000
+    # the plotted curve is the recovery error, not the training loss: they differ, and both end small for PrecGD
+    assert not np.allclose(pg.y, pg.training) and pg.final_error < 1e-8 and pg.training[-1] <= ex.TOL
+    assert "fully observed" in pg.no_theory and "sensing" in pg.no_theory
+    exp = ex.EXPERIMENTS["sensing"]
+    for quoted in ("116", "283", "181 vs 77", "2.4×", "t^−1.5"):
+        assert quoted in exp.look_for, quoted
+    texts = [c.text for c in out.claims()]
+    assert "116 iterations" in texts[0] and "by 0.36" in texts[2] and "(2.4×)" in texts[3]
+
+
+def test_sensing_claims_are_computed_from_the_run(outcomes):
+    """Give GD the d = r run's curve (which does reach 1e-8): the GD claims must then fail."""
+    from dataclasses import replace
+
+    runs = list(outcomes["sensing"].runs)
+    fast = runs[3]
+    runs[1] = replace(runs[1], x=fast.x, y=fast.y, milestones=fast.milestones, final_error=fast.final_error)
+    ok = [c.ok for c in ex.EXPERIMENTS["sensing"].claims(runs)]
+    assert ok[0] and not ok[1] and not ok[2] and ok[3]
+
+
+def test_completion_recovers_with_d_equal_r_and_overfits_with_spare_columns(outcomes):
+    out = outcomes["completion"]
+    wk5, sp5, ga5, wk10, sp10, ga10 = out.runs
+    assert [r.milestones[1e-6] for r in (wk5, sp5, ga5)] == [367, 381, 288]  # quoted in look_for
+    for r in (wk10, sp10, ga10):
+        assert r.milestones[1e-6] is None and r.status == "max_iter"
+        assert r.training[-1] <= 1e-5 and r.final_error > 100 * r.training[-1]  # fits Ω, not M★
+    assert ga10.final_error < wk10.final_error < sp10.final_error
+    assert (round(ga10.final_error, 5), round(wk10.final_error, 4), round(sp10.final_error, 2)) == (
+        0.00017,
+        0.0024,
+        0.13,
+    )
+    exp = ex.EXPERIMENTS["completion"]
+    caveat = agd.INITIALIZERS["ward-kolda"].label_for("completion")
+    assert "no theory in this setting" in caveat and caveat in exp.caption
+    assert all("no theory here" in c.label for c in exp.runs if c.init == "ward-kolda")
+    assert "No Ward–Kolda bound applies" in exp.caption and "no Ward–Kolda bound applies" in exp.summary
+    assert all(c.step == 0.4 for c in exp.runs)  # the same step for every start
+    rows = out.table()
+    assert list(rows[0])[3:7] == [
+        "recovery error ≤ 0.001 at",
+        "recovery error ≤ 1e-06 at",
+        "stopped: training loss ≤ 1e-10 at",
+        "final recovery error",
+    ]
+    assert "floor" not in rows[0] and rows[3]["recovery error ≤ 1e-06 at"] == "not reached"
+
+
+def test_observed_experiment_figures_show_recovery_error_with_paired_styles(outcomes):
+    from agdcore.plots import theory as tp
+
+    fig = tp.experiment_figure(outcomes["sensing"], "t", x_log=True)
+    names = [t.name for t in fig.data]
+    assert names == [
+        "PrecGD, d = 4 [PrecGD: Zhang, Fattahi & Zhang 2021]",
+        "GD, d = 4 [baseline]",
+        "ScaledGD, d = 4 [ScaledGD: Tong, Ma & Chi 2021]",
+        "GD, d = r = 2 [baseline]",
+        "ScaledGD, d = r = 2 [ScaledGD: Tong, Ma & Chi 2021]",
+    ]
+    assert fig.data[1].line.color == fig.data[3].line.color and fig.data[3].line.dash == "dash"
+    assert fig.data[2].line.color == fig.data[4].line.color != fig.data[1].line.color
+    assert fig.layout.yaxis.title.text.startswith("recovery") and "M★" in fig.layout.yaxis.title.text
+    assert fig.layout.xaxis.type == "log" and "recovery error" in fig.data[0].hovertemplate
+    fig = tp.experiment_figure(outcomes["completion"], "t")
+    assert len(fig.data) == 6 and [t.line.dash for t in fig.data] == ["solid"] * 3 + ["dash"] * 3
+    assert len({t.line.color for t in fig.data}) == 3
+    dense = tp.experiment_figure(outcomes["precgd"], "t", x_log=True)
+    assert "e<sub>t</sub>" in dense.layout.yaxis.title.text  # fully observed experiments unchanged
+
+
+def test_observed_runs_refuse_several_seeds():
+    from dataclasses import replace
+
+    cfg = replace(ex.EXPERIMENTS["sensing"].runs[0], seeds=3)
+    with pytest.raises(ValueError, match="one seed"):
+        ex.run_config(cfg, seed=1)
+
+
+@pytest.mark.parametrize("key", list(ex.EXPERIMENTS))
+def test_every_experiment_has_a_short_summary_before_the_chart(key):
+    """Issue 12: the claim and what to look for in two or three sentences; the full settings stay in the caption."""
+    exp = ex.EXPERIMENTS[key]
+    sentences = [s for s in exp.summary.replace("e.g.", "eg").split(". ") if s.strip()]
+    assert 2 <= len(sentences) <= 3, exp.summary
+    assert len(exp.summary) < min(520, len(exp.caption) + len(exp.look_for))
+    assert exp.summary.startswith("Claim") or "?" in exp.summary.split(". ")[0]

@@ -17,6 +17,7 @@ def _texts():
         yield f"{exp.key}: title", exp.title
         yield f"{exp.key}: caption", exp.caption
         yield f"{exp.key}: look for", exp.look_for
+        yield f"{exp.key}: summary", exp.summary
 
 
 @pytest.mark.parametrize("where,text", list(_texts()))

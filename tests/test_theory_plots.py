@@ -30,11 +30,11 @@ def assert_readable(fig: go.Figure) -> None:
 # ---------------------------------------------------------------------- calculator
 def test_calculator_reproduces_the_worked_example_of_theory_md():
     v = tp.calculator(**DEFAULTS)
-    assert v["rho"] == pytest.approx(0.18377, abs=1e-5)  # theory.md §10
+    assert v["rho"] == pytest.approx(0.18377, abs=1e-5)  # docs/theory.md#worked-example
     assert v["v2"] == pytest.approx(7.4025, abs=1e-4) and v["v1"] == 2.0
     assert v["T"] == pytest.approx(8.7e6, rel=0.01)  # θ = 1/2 certified form: T ≈ 8.7·10^6
     assert v["C_prime"] == pytest.approx(512.0)
-    assert v["T"] <= v["T_closed"] <= v["T"] * 1.001 + 2  # D6: the closed form bounds the exact T
+    assert v["T"] <= v["T_closed"] <= v["T"] * 1.001 + 2  # closed form ≥ exact T: docs/theory.md#iterations-bound
     assert v["one_minus_rate"] == pytest.approx(1 - v["rate"], rel=1e-6)
 
 
@@ -117,7 +117,7 @@ def test_delta_table_matches_theory_md_within_four_standard_errors():
     tab = tp.delta_table([0.25, 0.5, 1.0], d=10, r=5, n_samples=20_000)
     p, se = tab["delta"], tab["se"]
     assert np.all(np.diff(p) > 0)  # δ grows with ν
-    for got, ref in zip(p, (2.35e-4, 1.25e-2, 0.322)):  # theory.md §4.3 (2·10^5 draws)
+    for got, ref in zip(p, (2.35e-4, 1.25e-2, 0.322)):  # docs/theory.md#delta (2·10^5 draws)
         assert abs(got - ref) <= 4 * max(math.sqrt(ref * (1 - ref) / 20_000), 1e-12) + 1e-4
     assert se == pytest.approx(np.sqrt(p * (1 - p) / 20_000))
 

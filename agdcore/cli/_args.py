@@ -63,7 +63,12 @@ def add_solver_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--width", type=int, default=10, help="factor width d (default 10)")
     g.add_argument("--algorithm", choices=list(ALGORITHMS), default="agd")
     g.add_argument("--init", choices=list(INITIALIZERS), default="ward-kolda")
-    g.add_argument("--step", type=float, default=None, help="step size η (default: the product's default step; 9/(4Cνσ₁) for the Ward–Kolda init, the largest step of its assumptions as third-party code reads them, not the guarantee's step)")
+    g.add_argument(
+        "--step",
+        type=float,
+        default=None,
+        help="step size η (default: the product's default step; 9/(4Cνσ₁) for the Ward–Kolda init, the largest step of its assumptions as third-party code reads them, not the guarantee's step)",
+    )
     g.add_argument("--C", type=float, default=None, help="Ward–Kolda C (default 8)")
     g.add_argument("--D", type=float, default=None, help="Ward–Kolda D (default Cν/9)")
     g.add_argument("--nu", type=float, default=None, help="Ward–Kolda ν (default 0.5)")

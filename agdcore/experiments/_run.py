@@ -8,16 +8,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import bounds
+from ..completion import make_completion
 from ..problem import make_problem
+from ..sensing import make_sensing
 from ..solver import solve
 from ..trials import iteration_quartiles
+from ._overlays import overlays, thin
 
 TOL = 1e-10
-PROBLEMS = {  # theory.md Part I §10 and Part II §0: both 100×100, rank 5, κ = 10
+PROBLEMS = {  # docs/theory.md#worked-example: both 100×100, rank 5, κ = 10
     "wk": dict(m=100, n=100, rank=5, kappa=10.0, spectrum="linear", sigma1=10.0, seed=0),
     "peers": dict(m=100, n=100, rank=5, kappa=10.0, spectrum="geometric", sigma1=1.0, seed=0),
+    # observed problems (the plotted curve is the recovery error); sensing: 4× the r(m+n−r) = 96 degrees of freedom
+    "sensing": dict(observe="sensing", m=25, n=25, rank=2, kappa=5.0, measurements=384, seed=0),
+    "completion": dict(observe="completion", m=100, n=100, rank=5, kappa=5.0, rate=0.3, seed=0),
 }
-LIVE_HOVER = "e₀ ∏ q_k², q_k = max_i≤r |1 − η σ_i²(X_k+1)| · max(1, |1 − η σ₁²(Y_k)|)"
+MAKERS = {"dense": make_problem, "sensing": make_sensing, "completion": make_completion}
 SRC = {
     "wk": "Ward & Kolda 2023",
     "yd": "Ye & Du 2021",
@@ -45,25 +51,22 @@ class RunConfig:
     seeds: int = 1  # > 1: pointwise median over that many consecutive seeds
     overlays: tuple = ()  # any of "live_bound", "floor", "local_rate"
     theory_columns: bool = False  # add the v1/v2 factors and the derived a-priori T to the table
+    color: int | None = None  # index into the figure's palette (None: the run's position)
+    dash: str = "solid"  # Plotly line dash of the run's curve
 
     @property
     def panel(self) -> str:
         """Which x-axis the run belongs on: ``"time"`` for the gradient flow, else ``"iteration"``."""
         return "time" if self.algorithm == "flow" else "iteration"
 
+    @property
+    def observed(self) -> bool:
+        """Whether the run is on an observed problem (completion, sensing): the curve is the recovery error."""
+        return "observe" in PROBLEMS[self.problem]
+
     def make_problem(self):
-        return make_problem(**PROBLEMS[self.problem], noise=self.noise)
-
-
-@dataclass(frozen=True)
-class Overlay:
-    """A reference line drawn over a run, labelled with its grade and a plain-text formula."""
-
-    label: str
-    formula: str
-    x: np.ndarray
-    y: np.ndarray
-    panel: str | None = None  # None: the run's own panel
+        spec = dict(PROBLEMS[self.problem])
+        return MAKERS[spec.pop("observe", "dense")](**spec, noise=self.noise)
 
 
 @dataclass
@@ -81,7 +84,9 @@ class RunOutcome:
     step: float
     overlays: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
-    milestones: dict = field(default_factory=dict)  # level -> iterations (flow: time) to e_t − floor ≤ level
+    milestones: dict = field(default_factory=dict)  # level -> iterations (flow: time) to y − floor ≤ level
+    training: np.ndarray | None = None  # observed problems: the training loss e_t (y is the recovery error)
+    no_theory: str = ""  # observed problems: why no Ward–Kolda bound applies (the problem's why_no_theory)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ class Experiment:
     claims: Callable
     x_log: bool = False
     milestones: tuple = ()  # extra error levels tabulated besides TOL
+    summary: str = ""  # what a reader needs before the chart: the claim and what to look for (2–3 sentences)
 
 
 @dataclass
@@ -116,6 +122,9 @@ class ExperimentOutcome:
         for r in self.runs:
             c = r.config
             unit = "time" if c.panel == "time" else "iterations"
+            if r.training is not None:
+                rows.append(_observed_row(r))
+                continue
             rows.append(
                 {
                     "run": c.label,
@@ -135,66 +144,26 @@ class ExperimentOutcome:
         return [] if self.stopped or self.check is None else self.check(self.runs)
 
 
+def _observed_row(r: RunOutcome) -> dict:
+    """A table row of a run on an observed problem: recovery milestones, when it stopped, both final errors."""
+    return {
+        "run": r.config.label,
+        **r.extra,
+        "source": r.config.source,
+        "status": r.status,
+        **{f"recovery error ≤ {lv:g} at": _fmt(v) for lv, v in r.milestones.items()},
+        f"stopped: training loss ≤ {TOL:g} at": _fmt(r.to_tol),
+        "final recovery error": f"{r.final_error:.3g}",
+        "final training loss": f"{r.training[-1]:.3g}",
+        "seconds": round(r.seconds, 2),
+    }
+
+
 # ---------------------------------------------------------------------- running
 def _fmt(v, unit="iterations") -> str:
     if v is None:
         return "not reached"
     return (f"{v:,.0f} iteration" + ("" if v == 1 else "s")) if unit == "iterations" else f"time {v:.4g}"
-
-
-def thin(n: int, max_points: int = 2000) -> np.ndarray:
-    """Indices 0..n-1 to plot: all of them if few, else a union of linear and log spacing (+ last)."""
-    if n <= max_points:
-        return np.arange(n)
-    half = max_points // 2
-    idx = np.concatenate([np.linspace(0, n - 1, half), np.geomspace(1, n - 1, half), [0, n - 1]])
-    return np.unique(idx.astype(int))
-
-
-def _overlays(cfg: RunConfig, res, problem) -> list[Overlay]:
-    out = []
-    info = bounds.BOUND_INFO
-    if "live_bound" in cfg.overlays and res.live_bound is not None:
-        k = thin(len(res.live_bound))
-        out.append(Overlay(info["live_bound"].label, LIVE_HOVER, res.t[k], res.live_bound[k]))
-    if "as_time" in cfg.overlays:
-        k = thin(len(res.t))
-        out.append(
-            Overlay(
-                f"{cfg.label} replotted at time η·t",
-                f"time = η × iteration, η = {res.config['step']:g}",
-                res.config["step"] * res.t[k],
-                res.error[k],
-                panel="time",
-            )
-        )
-    if "floor" in cfg.overlays and res.floor > 0:
-        k = thin(len(res.t), 200)
-        out.append(
-            Overlay(
-                f"Eckart–Young floor, width {cfg.width}: {res.floor:.3g} (exact)",
-                "Σ_{i>d} σ_i²(A) / ‖A‖²_F",
-                res.t[k],
-                np.full(len(k), res.floor),
-            )
-        )
-    rate = (
-        bounds.local_rate(cfg.algorithm, res.config["step"], problem.sigma_r) if "local_rate" in cfg.overlays else None
-    )
-    if rate is not None and res.final_error > 0:
-        t_end, e_end = res.t[-1], res.final_error
-        span = min(t_end, np.log(1e-2 / e_end) / -np.log(rate)) if rate < 1 else 0
-        tt = np.linspace(t_end - span, t_end, 50)
-        key = {"gd": "local_gd", "scaledgd": "local_scaledgd"}.get(cfg.algorithm, "local_precgd")
-        out.append(
-            Overlay(
-                f"{info[key].label}, slope anchored at the last iterate",
-                f"e_t+1/e_t = {rate:.4g}",
-                tt,
-                e_end * rate ** (tt - t_end),
-            )
-        )
-    return out
 
 
 def _first(x: np.ndarray, e: np.ndarray, level: float):
@@ -204,6 +173,8 @@ def _first(x: np.ndarray, e: np.ndarray, level: float):
 
 def run_config(cfg: RunConfig, seed: int, callback=None, milestones: tuple = ()) -> RunOutcome:
     """Run one configuration (median over ``cfg.seeds`` seeds when > 1) and summarise it."""
+    if cfg.observed and cfg.seeds > 1:
+        raise ValueError(f"{cfg.label}: runs on observed problems use one seed (seeds = 1), got {cfg.seeds}.")
     problem = cfg.make_problem()
     results = []
     for s in range(seed, seed + cfg.seeds):
@@ -235,9 +206,12 @@ def run_config(cfg: RunConfig, seed: int, callback=None, milestones: tuple = ())
         extra = {"iterations, per seed": ", ".join(f"{v:.0f}" for v in its)}
     else:
         x, y, to_tol, extra = res.t, res.error, (res.time_to_tol if res.is_flow else res.iterations_to_tol), {}
+    observed = res.recovery_error is not None  # completion, sensing: plot the recovery error, keep e_t as training
+    training, y = (y, res.recovery_error) if observed else (None, y)
     if cfg.theory_columns:
         extra = {**_theory_columns(cfg, problem), **extra}
-    k = thin(len(x))
+    idx = np.nonzero(np.isfinite(y))[0] if observed else np.arange(len(y))  # recovery: where evaluated
+    k = idx[thin(len(idx))]
     status = "stopped" if any(r.status == "stopped" for r in results) else res.status
     marks = {lv: _first(x, y - res.floor, lv) for lv in milestones}
     return RunOutcome(
@@ -246,13 +220,15 @@ def run_config(cfg: RunConfig, seed: int, callback=None, milestones: tuple = ())
         y[k],
         status,
         to_tol,
-        float(y[-1]),
+        res.final_recovery_error if observed else float(y[-1]),
         res.floor,
         sum(r.seconds for r in results),
         res.config["step"],
-        _overlays(cfg, res, problem),
+        overlays(cfg, res, problem),
         extra,
         marks,
+        None if training is None else training[k],
+        problem.why_no_theory if observed else "",
     )
 
 

@@ -4,6 +4,8 @@
   ``from agdcore import plots; plots.loss_figure(result)`` works;
 - :mod:`agdcore.plots.spectra`: the singular values of one run (Explore), re-exported too;
 - :mod:`agdcore.plots.trials`: many trials (Compare), re-exported here too;
+- :mod:`agdcore.plots.observed`: training loss and recovery error on observed data (completion,
+  sensing), used by ``loss_figure`` for such runs; re-exported too;
 - :mod:`agdcore.plots.theory`: the Theory and Paper pages;
 - :mod:`agdcore.plots.sweep`: the Sweeps page;
 - :mod:`agdcore.plots._style`: the one house style (palette, font, log ticks, thinning).
@@ -23,6 +25,7 @@ from ._style import (
     style_figure,
     thin,
 )
+from .observed import curve_names, is_observed, observed_loss_figure
 from .run import HOVER_FORMULA, OVERLAYS, bound_curves, loss_figure
 from .spectra import (
     ROUNDOFF,
@@ -45,13 +48,16 @@ __all__ = [
     "SERIES",
     "balance_figure",
     "bound_curves",
+    "curve_names",
     "house_layout",
     "html",
     "index_colors",
+    "is_observed",
     "iterations_figure",
     "log_range",
     "log_tickvals",
     "loss_figure",
+    "observed_loss_figure",
     "positive",
     "roundoff_note",
     "set_log_range",

@@ -7,13 +7,15 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..observe import OBSERVATIONS
 from ..options import option_uses
 
 _FIXED_LABELS = {
     "width": "factor width d",
+    "rank": "true rank r",
     "width_ratio": "width ratio d/r",
     "kappa": "condition number κ",
-    "step_mult": "step η ÷ theory default",
+    "step_mult": "step η ÷ default step",
     "C": "Ward–Kolda C",
     "nu": "Ward–Kolda ν",
     "scale": "init scale",
@@ -23,6 +25,7 @@ _FIXED_LABELS = {
 }
 _FIXED_SYMBOLS = {
     "width": "d",
+    "rank": "r",
     "width_ratio": "d/r",
     "kappa": "κ",
     "step_mult": "η/η₀",
@@ -36,14 +39,16 @@ _FIXED_SYMBOLS = {
 
 
 class _Live(Mapping):
-    """name -> text: the fixed table, then each registered option (its label, or its name)."""
+    """name -> text: the fixed table, then each registered option (its label, or its name), then the
+    option each kind of observation adds (:data:`agdcore.observe.OBSERVATIONS`: rate, measurements)."""
 
     def __init__(self, fixed: dict, from_option):
         self._fixed, self._from_option = fixed, from_option
 
     def _table(self) -> dict:
         opts = {n: self._from_option(u.option) for n, u in option_uses().items()}
-        return {**opts, **self._fixed}
+        obs = {o.option.name: self._from_option(o.option) for o in OBSERVATIONS.values() if o.option is not None}
+        return {**opts, **obs, **self._fixed}
 
     def __getitem__(self, name):
         return self._table()[name]
@@ -55,8 +60,19 @@ class _Live(Mapping):
         return len(self._table())
 
 
-LABELS = _Live(_FIXED_LABELS, lambda o: o.label or o.name)
-SYMBOLS = _Live(_FIXED_SYMBOLS, lambda o: o.name)
+def _label(o) -> str:
+    """An option's axis title: its label, or its name; observation options in lower case ("sampling rate p")."""
+    text = o.label or o.name
+    return text[0].lower() + text[1:] if o.name in OBSERVATION_NAMES else text
+
+
+def _symbol(o) -> str:
+    return "p" if o.name in OBSERVATION_NAMES else o.name
+
+
+OBSERVATION_NAMES = {o.option.name for o in OBSERVATIONS.values() if o.option is not None}
+LABELS = _Live(_FIXED_LABELS, _label)
+SYMBOLS = _Live(_FIXED_SYMBOLS, _symbol)
 
 
 def _is_numeric(values) -> bool:

@@ -41,35 +41,100 @@ AXIS = dict(
 )
 
 
+# Phone-width wrapping (a 390 px screen leaves a ~358 px chart): characters per line of a title
+# (20 px), a subtitle and a legend entry (15 px, after the legend symbol).
+WRAP_CHARS = {"title": 40, "subtitle": 50, "legend": 44}
+# phrase boundaries, strongest first: " — "; then "; " and " · "; then ", " and " ("; then ": "
+_BREAKS = [re.compile(r"(?<=—) "), re.compile(r"(?<=[;·]) "), re.compile(r"(?<=,) | (?=\()"), re.compile(r"(?<=:) ")]
+
+
+def wrap_phrases(text: str, width: int) -> str:
+    """Break ``text`` (Plotly HTML) with ``<br>`` into lines of at most ``width`` visible characters,
+    only at phrase boundaries and the strongest first (a dash, then a semicolon or middle dot, then a
+    comma or parenthesis, then a colon), never inside a phrase: "median of 10 trials" and
+    "flat here: T(ε) = …" stay whole. A phrase longer than ``width`` keeps its own line.
+    """
+    if not text or "<br>" in text:
+        return text
+    return "<br>".join(_wrap_lines(text, width, 0))
+
+
+def _wrap_lines(text: str, width: int, level: int) -> list[str]:
+    if _visible_len(text) <= width or level == len(_BREAKS):
+        return [text]
+    lines: list[str] = []
+    for piece in _BREAKS[level].split(text):
+        sub = _wrap_lines(piece, width, level + 1)
+        if lines and _visible_len(lines[-1] + " " + sub[0]) <= width:
+            lines[-1] += " " + sub.pop(0)
+        lines.extend(sub)
+    return lines
+
+
+def _visible_len(text: str) -> int:
+    return len(re.sub(r"&[a-z]+;", "x", re.sub(r"<[^>]+>", "", text)))
+
+
 def house_layout(
-    fig: go.Figure, *, title: str, height: int = 460, legend_below: bool = True, subtitle: str | None = None
+    fig: go.Figure,
+    *,
+    title: str,
+    height: int = 460,
+    legend_below: bool = True,
+    subtitle: str | None = None,
+    legend_top: bool = False,
+    wrap: bool = False,
 ) -> go.Figure:
     """The house style without touching axis titles or types: template, fonts, title, margins, legend,
     HTML sub/superscripts in trace names, and the house axis look on every axis (subplots included).
 
-    :func:`style_figure` is this plus the axis titles and log/linear types of a one-panel figure; use
-    this directly for figures whose axes are set per panel (the Theory and Paper pages).
+    ``legend_top`` puts the legend in rows between the title and the plot (it stays in view on a short
+    screen, and the plot keeps its height: the figure grows by the legend's rows); ``wrap`` breaks long
+    titles, subtitles and legend entries at phrase boundaries (:func:`wrap_phrases`) so that they fit a
+    phone-width chart. :func:`style_figure` is this plus the axis titles and log/linear types of a
+    one-panel figure; use this directly for figures whose axes are set per panel (Theory, Paper).
     """
+    for trace in fig.data:
+        if trace.name and "<sub>" not in trace.name:
+            trace.name = html(trace.name)
+        if wrap and trace.name:
+            trace.name = wrap_phrases(trace.name, WRAP_CHARS["legend"])
+    title_text, sub_text = html(title), html(subtitle or "")
+    if wrap:
+        title_text, sub_text = (
+            wrap_phrases(title_text, WRAP_CHARS["title"]),
+            wrap_phrases(sub_text, WRAP_CHARS["subtitle"]),
+        )
+    extra = 26 * title_text.count("<br>") + (19 * sub_text.count("<br>") if subtitle else 0)
+    top = (84 if subtitle else 56) + extra
+    legend = dict(font=dict(size=15))
+    if legend_top:
+        rows = sum(1 + (t.name or "").count("<br>") for t in fig.data if t.name and t.showlegend is not False)
+        legend.update(orientation="h", xref="container", x=0, xanchor="left", yref="container")
+        legend.update(y=1 - (top - 8) / (height + 19 * rows), yanchor="top")
+        height += 19 * rows  # about the legend's height on a phone (one entry per row); less on a wide screen
+    elif legend_below:
+        legend.update(orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left")
     fig.update_layout(
         template="plotly_white",
         font=FONT,
         height=height,
         title=dict(
-            text=html(title),
+            text=title_text,
             font=dict(size=20),
             x=0.01,
-            subtitle=dict(text=html(subtitle or ""), font=dict(size=15, color="#333")),
+            subtitle=dict(text=sub_text, font=dict(size=15, color="#333")),
+            **(
+                dict(y=1, yref="container", yanchor="top", pad=dict(t=14 + 14 * title_text.count("<br>")))
+                if legend_top
+                else {}
+            ),
         ),
-        margin=dict(l=80, r=24, t=84 if subtitle else 56, b=40),
+        margin=dict(l=80, r=24, t=top, b=40),
         hovermode="closest",
         hoverlabel=dict(font_size=15),
-        legend=dict(font=dict(size=15), orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left")
-        if legend_below
-        else dict(font=dict(size=15)),
+        legend=legend,
     )
-    for trace in fig.data:
-        if trace.name and "<sub>" not in trace.name:
-            trace.name = html(trace.name)
     fig.update_xaxes(**AXIS)
     fig.update_yaxes(**AXIS)
     return fig
@@ -86,6 +151,8 @@ def style_figure(
     height: int = 460,
     legend_below: bool = True,
     subtitle: str | None = None,
+    legend_top: bool = False,
+    wrap: bool = False,
 ) -> go.Figure:
     """Apply the house style: large fonts, white background, light grid, legend under the plot.
 
@@ -103,8 +170,13 @@ def style_figure(
         Put the legend in rows under the plot so that it never covers data.
     subtitle : str, optional
         A note under the title (e.g. where round-off values went), never over the data.
+    legend_top, wrap : bool
+        Legend in rows between title and plot; long texts broken at phrase boundaries (see
+        :func:`house_layout`).
     """
-    house_layout(fig, title=title, height=height, legend_below=legend_below, subtitle=subtitle)
+    house_layout(
+        fig, title=title, height=height, legend_below=legend_below, subtitle=subtitle, legend_top=legend_top, wrap=wrap
+    )
     fig.update_xaxes(title_text=html(x_title), type="log" if log_x else "linear")
     fig.update_yaxes(title_text=html(y_title), type="log" if log_y else "linear")
     return fig

@@ -57,7 +57,7 @@ def failure_figure(summary, delta: dict, *, group: str | None = None, height: in
                 hovertemplate=(
                     "<b>δ(ν), Monte Carlo</b><br>P[σ_r(G) < ρ(ν)], G ∈ R^{r×d} iid N(0, 1/d), "
                     "ρ = ν(√d − √(r−1))/√d<br>the probability that the init misses the theory's "
-                    "assumption (theory.md §4.3)<br>ν = %{x}: δ = %{y:.4f}<extra></extra>"
+                    "assumption (docs/theory.md#delta)<br>ν = %{x}: δ = %{y:.4f}<extra></extra>"
                 ),
             )
         )

@@ -26,6 +26,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ._style import MAX_POINTS, OKABE_ITO, _sci, html, log_range, positive, set_log_range, style_figure, thin
+from .observed import is_observed, observed_loss_figure
 
 PESSIMISTIC = 10.0  # a bound whose T(ε) exceeds this × the plotted range is called flat
 OVERLAYS = ("live_bound", "frozen_x", "a_priori", "floor", "tol")
@@ -111,7 +112,7 @@ def bound_curves(result, overlays: Sequence[str] = OVERLAYS) -> list[dict]:
         geometric("a_priori", "rate_a_priori", "T_a_priori", "a_priori")
     floor = float(result.floor)
     ends = np.array([t[0], t[-1]]) if len(t) else np.array([0.0, 1.0])
-    if "floor" in overlays:
+    if "floor" in overlays and not is_observed(result):  # Eckart–Young is about the fully observed A
         name = _label(result, "floor", BOUND_INFO["floor"].label)
         if floor > 0:
             add("floor", [floor, floor], name, tt=ends)
@@ -151,8 +152,15 @@ def loss_figure(
     -----
     The y-range is fitted to the observed e_t (and the floor/tolerance lines), so bounds that are
     astronomically pessimistic are drawn honestly but never stretch the axis; their legend entry says
-    that they look flat. A divergent run gets a vertical marker at ``result.diverged_at``.
+    that they look flat. A divergent run gets a vertical marker at ``result.diverged_at``. A run on
+    observed data (completion, sensing) gets :func:`agdcore.plots.observed.observed_loss_figure`
+    instead: its training loss and recovery error, and no bound.
     """
+    if is_observed(result):
+        fig = observed_loss_figure(result, title=title, height=height, max_points=max_points)
+        if result.diverged_at is not None:
+            _mark_divergence(fig, result, positive(result.error))
+        return fig
     fig = go.Figure()
     x_label = result.x_label
     err = positive(result.error)
@@ -195,6 +203,8 @@ def loss_figure(
         x_title=x_label,
         y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²",
         height=height,
+        legend_top=False,  # the house legend position (Theory and Paper charts share it; tests pin it)
+        wrap=True,  # long legend entries fit a phone-width chart
     )
     set_log_range(fig, log_range(np.concatenate([err[np.isfinite(err)], np.asarray(extra, dtype=float)])))
     if result.diverged_at is not None:

@@ -90,6 +90,7 @@ def singular_values_figure(result, factor: str = "Y", *, height: int = 480) -> g
         y_title=f"σ_i({factor}_t)",
         height=height,
         subtitle=note or "all of them above round-off level",
+        wrap=True,
     )
     fig.update_layout(showlegend=d <= 20, legend=dict(y=-0.22))
     if d and keep.any():
@@ -171,6 +172,7 @@ def spectrum_figure(result, k: int, sigma_a=None, *, height: int = 420) -> go.Fi
         y_title="singular value",
         height=height,
         subtitle=note,
+        wrap=True,
     )
     fig.update_xaxes(dtick=1 if d <= 20 else None)
     meaningful = allv[allv > ROUNDOFF * top] if top > 0 else allv[:0]

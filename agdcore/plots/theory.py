@@ -3,7 +3,7 @@
 No Streamlit here. The house style is :mod:`agdcore.plots._style`'s, as on Explore: every figure
 is projector-readable (≥ 15 px ticks, 20 px titles), uses the Okabe–Ito colour-blind-safe palette,
 puts the legend below the plot (never over the data), and labels every curve with its grade:
-[paper] verified in Ward & Kolda's text, [derived] proved in theory.md, [exact] a theorem-free identity, [Monte Carlo] an estimate with its standard error.
+[paper] verified in Ward & Kolda's text, [derived] proved in docs/theory.md, [exact] a theorem-free identity, [Monte Carlo] an estimate with its standard error.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .. import bounds
 from .._validation import check_int
-from ._style import OKABE_ITO, SERIES, house_layout, log_range, positive, set_log_range
+from ._style import OKABE_ITO, house_layout, log_range, positive, set_log_range
+from .experiment import DASHES, E_TITLE, RECOVERY_TITLE, experiment_figure  # noqa: F401  (Paper page; kept here for old callers)
 
-DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 V2_LIMIT_2R = 2.0 / (math.sqrt(2.0) - 1.0) ** 2  # d = 2r, r → ∞: ≈ 11.66
 
 
@@ -72,7 +71,7 @@ def _you(fig: go.Figure, x: float, y: float, name: str) -> None:
     )
 
 
-T_HOVER = "T = ⌈log(e₀/ε) / (−2 log(1 − (1−θ)²ρ²/(C²κ²)))⌉, derived (Cor. D6)"
+T_HOVER = "T = ⌈log(e₀/ε) / (−2 log(1 − (1−θ)²ρ²/(C²κ²)))⌉, derived (docs/theory.md#iterations-bound)"
 
 
 def t_vs_kappa_figure(
@@ -84,7 +83,9 @@ def t_vs_kappa_figure(
     T = bounds.T_a_priori(rho, C, kap, e0, eps, theta)
     slope = float(np.polyfit(np.log(kap[100:]), np.log(T[100:]), 1)[0])
     fig = go.Figure()
-    _line(fig, kap, T, f"T(ε), a-priori (derived, Cor. D6) — slope {slope:.2f}", "blue", T_HOVER)
+    _line(
+        fig, kap, T, f"T(ε), a-priori (derived, docs/theory.md#iterations-bound) — slope {slope:.2f}", "blue", T_HOVER
+    )
     _line(
         fig,
         kap,
@@ -115,7 +116,7 @@ def t_vs_ratio_figure(
     d_now = int(round(ratio_now * r))
     t_now = bounds.T_a_priori(bounds.rho(nu, d_now, r), C, kappa, e0, eps, theta)
     fig = go.Figure()
-    _line(fig, d / r, T, "T(ε), a-priori (derived, Cor. D6)", "blue", T_HOVER)
+    _line(fig, d / r, T, "T(ε), a-priori (derived, docs/theory.md#iterations-bound)", "blue", T_HOVER)
     _line(
         fig,
         [1, 20],
@@ -225,91 +226,8 @@ def overparam_figure(r: int, d_max: int | None = None) -> go.Figure:
     return fig
 
 
-# ---------------------------------------------------------------------- Paper page
-E_TITLE = "e<sub>t</sub> = ‖A − XY<sup>T</sup>‖<sub>F</sub><sup>2</sup> / ‖A‖<sub>F</sub><sup>2</sup> (log scale)"
-
-
-def experiment_figure(outcome, title: str, x_log: bool = False) -> go.Figure:
-    """e_t of every run and its overlays; gradient-flow runs (and time overlays) get their own time-axis panel."""
-    runs = outcome.runs
-    used = {r.config.panel for r in runs} | {o.panel for r in runs for o in r.overlays if o.panel}
-    panels = [p for p in ("iteration", "time") if p in used] or ["iteration"]
-    fig = make_subplots(
-        rows=1,
-        cols=len(panels),
-        horizontal_spacing=0.1,
-        subplot_titles=[("x-axis: time t" if p == "time" else "x-axis: iteration t") for p in panels]
-        if len(panels) > 1
-        else None,
-    )
-    for i, run in enumerate(runs):
-        color = SERIES[i % len(SERIES)]
-        col = panels.index(run.config.panel) + 1
-        x, y = _positive(run.x, run.y, x_log)
-        unit = "time t" if run.config.panel == "time" else "iteration t"
-        fig.add_scatter(
-            x=x,
-            y=y,
-            name=f"{run.config.label} [{run.config.source}]",
-            mode="lines+markers" if len(x) < 60 else "lines",
-            line=dict(color=color, width=3.5),
-            marker=dict(size=8),
-            row=1,
-            col=col,
-            hovertemplate=f"{unit} = %{{x:.4g}}<br>e_t = %{{y:.3e}}<extra>{run.config.label}</extra>",
-        )
-        for j, ov in enumerate(run.overlays):
-            ocol = panels.index(ov.panel or run.config.panel) + 1
-            ounit = "time t" if (ov.panel or run.config.panel) == "time" else "iteration t"
-            ox, oy = _positive(ov.x, ov.y, x_log)
-            fig.add_scatter(
-                x=ox,
-                y=oy,
-                mode="lines",
-                name=ov.label,
-                line=dict(color=color, width=2.5, dash=DASHES[1 + j % 4]),
-                row=1,
-                col=ocol,
-                hovertemplate=f"{ounit} = %{{x:.4g}}<br>%{{y:.3e}}<extra>{ov.formula}</extra>",
-            )
-    style(fig, title, height=580)
-    for c, p in enumerate(panels, start=1):
-        xt = "time t (gradient flow; GD at t = η × iteration)" if p == "time" else "iteration t"
-        whole = p == "iteration" and not x_log and max((r.x[-1] for r in runs if r.config.panel == p), default=0) <= 12
-        fig.update_xaxes(
-            title_text=xt + (" (log scale)" if x_log else ""),
-            type="log" if x_log else "linear",
-            dtick=1 if whole else None,
-            row=1,
-            col=c,
-        )
-        fig.update_yaxes(title_text=E_TITLE if c == 1 else None, row=1, col=c)
-        xs, ys = _panel_data(fig, c)
-        if x_log and xs.size:
-            set_log_range(fig, log_range(xs, pad=0.05), "x", row=1, col=c)
-        _log_axis(fig, "y", ys if ys.size else [1.0], row=1, col=c)
-    fig.update_annotations(font_size=17)
-    return fig
-
-
-def _panel_data(fig: go.Figure, col: int) -> tuple[np.ndarray, np.ndarray]:
-    """The x and y values drawn in subplot column ``col`` (the traces on axis x, x2, …)."""
-    axis = "x" if col == 1 else f"x{col}"
-    tr = [t for t in fig.data if (t.xaxis or "x") == axis and t.x is not None and len(t.x)]
-    xs = np.concatenate([np.asarray(t.x, dtype=float) for t in tr]) if tr else np.zeros(0)
-    ys = np.concatenate([np.asarray(t.y, dtype=float) for t in tr]) if tr else np.zeros(0)
-    return xs, ys
-
-
 def _grid(lo: int, hi: int, n: int = 400) -> np.ndarray:
     """Integers from lo to hi: all of them when few, else about n log-spaced ones (ends included)."""
     if hi - lo <= n:
         return np.arange(lo, hi + 1)
     return np.unique(np.concatenate([np.geomspace(lo, hi, n).round(), [lo, min(2 * lo, hi), hi]])).astype(int)
-
-
-def _positive(x, y, x_log: bool):
-    """Drop points a log axis cannot show (y ≤ 0 or NaN; x ≤ 0 on a log x-axis)."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    keep = np.isfinite(y) & (y > 0) & ((x > 0) if x_log else True)
-    return x[keep], y[keep]

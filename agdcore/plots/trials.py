@@ -17,6 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ._style import SERIES, _rgba, html, log_range, positive, set_log_range, style_figure, thin
+from .observed import is_observed
 from .run import _STYLE, HOVER_FORMULA, _hover
 
 
@@ -99,13 +100,18 @@ def trials_figure(
                 hovertemplate=_hover("tolerance", HOVER_FORMULA["tol"], "t"),
             )
         )
+    observed = bool(runs) and is_observed(runs[0][1])  # completion/sensing: e_t is the training loss
     style_figure(
         fig,
-        title="Relative error e_t: median and interquartile band over trials",
+        title="Training loss on the observed data: median and interquartile band over trials"
+        if observed
+        else "Relative error e_t over trials: median and interquartile band",
         x_title=x_title,
-        y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²",
+        y_title="training loss (relative, log scale)" if observed else "e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²",
         log_x=log_x,
         height=height,
+        legend_top=True,
+        wrap=True,
     )
     if log_x and runs:
         tmax = max(float(np.asarray(tr.t)[_last_active(tr)]) for _, tr in runs)
@@ -150,6 +156,7 @@ def iterations_figure(runs: Sequence[tuple[str, object]], *, height: int | None 
         log_y=False,
         log_x=True,
         height=height or 150 + 80 * max(len(runs), 1),
+        wrap=True,
     )
     fig.update_layout(showlegend=False, margin=dict(l=170))
     fig.update_yaxes(autorange="reversed", type="category")

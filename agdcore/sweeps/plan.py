@@ -35,14 +35,15 @@ from ..sensing import check_sensing_memory
 MAX_CELLS = 10_000
 MAX_TRIALS = 10_000
 MAX_TOTAL_TRIALS = 1_000_000
-TASK_SIZE = 16  # trials per task: stacking 16 trials is the fastest chunk (performance.md §3)
+TASK_SIZE = 16  # trials per task: stacking 16 trials is the fastest chunk (docs/performance.md#task-size)
 LEGACY_OPTIONS = ("C", "D", "nu", "scale")  # always columns of the table (schema of the first release)
 _OBS_OPTIONS = [(o.option, o.name) for o in OBSERVATIONS.values() if o.option is not None]
 _FIXED = {
     "width": ("int", "factor width d"),
     "width_ratio": ("float", "width ratio d/r (d = round(ratio·r))"),
     "kappa": ("float", "condition number κ"),
-    "step_mult": ("float", "step as a multiple of the theory default"),
+    "rank": ("int", "true rank r"),
+    "step_mult": ("float", "step as a multiple of the default step"),
 }
 _TAIL = {
     "noise": ("float", "noise ‖N‖_F/‖A‖_F"),
@@ -159,7 +160,7 @@ def _convert(name: str, kind: str, v):
     if kind == "int":
         if not math.isfinite(x) or not x.is_integer():
             raise ValueError(f"grid parameter {name!r}: {v!r} is not an integer.")
-        return check_int(int(x), name, 1) if name in OBSERVATION else int(x)
+        return check_int(int(x), name, 1) if name in OBSERVATION or name == "rank" else int(x)
     return check_float(x, f"grid parameter {name!r}", **_ranges().get(name, {}))
 
 
@@ -223,7 +224,7 @@ def plan_sweep(
     b = resolve_base(base)
     check_observation(b["observe"], {**b, **{k: v[0] for k, v in values.items()}})
     if "step_mult" in values and b["step"] is not None:
-        raise ValueError("step_mult is swept, so no absolute step may be given (it scales the theory default).")
+        raise ValueError("step_mult is swept, so no absolute step may be given (it scales the default step).")
     cells = tuple(dict(zip(values, combo)) for combo in itertools.product(*values.values()))
     settings = tuple(_cell_settings(b, c, set(values)) for c in cells)
     _check_options(b, settings, set(values))
@@ -239,6 +240,8 @@ def _cell_settings(b: dict, cell: dict, swept: set) -> dict:
     if "width_ratio" in cell:
         s["width"] = max(1, int(round(cell["width_ratio"] * s["rank"])))
     hi = min(s["m"], s["n"])
+    if not s["rank"] <= hi:
+        raise ValueError(f"rank {s['rank']}; the rank must be between 1 and min(m, n) = {hi}.")
     if not 1 <= s["width"] <= hi:
         what = (
             f"width_ratio {cell['width_ratio']:g} gives width {s['width']}"

@@ -1,0 +1,108 @@
+"""Pure Plotly figure of the Paper page's experiments: every run's curve and its overlays, per x-axis panel.
+
+No Streamlit here; the house style is :mod:`agdcore.plots._style`'s (as on Explore). Runs on observed
+problems (completion, sensing) plot their recovery error ‖XYᵀ − M★‖²/‖M★‖², the others e_t.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ._style import SERIES, house_layout, log_range, set_log_range
+
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def _log_y(fig: go.Figure, values, **where) -> None:
+    fig.update_yaxes(type="log", **where)
+    set_log_range(fig, log_range(values, pad=0.1), "y", **where)
+
+
+E_TITLE = "e<sub>t</sub> = ‖A − XY<sup>T</sup>‖<sub>F</sub><sup>2</sup> / ‖A‖<sub>F</sub><sup>2</sup> (log scale)"
+RECOVERY_TITLE = "recovery ‖XY<sup>T</sup> − M★‖<sup>2</sup> / ‖M★‖<sup>2</sup> (log scale)"
+
+
+def experiment_figure(outcome, title: str, x_log: bool = False) -> go.Figure:
+    """e_t of every run and its overlays; gradient-flow runs (and time overlays) get their own time-axis panel.
+
+    Runs on observed problems (completion, sensing) plot their recovery error ‖XYᵀ − M★‖²/‖M★‖² instead.
+    """
+    runs = outcome.runs
+    observed = any(r.config.observed for r in runs)
+    what = "recovery error" if observed else "e_t"
+    used = {r.config.panel for r in runs} | {o.panel for r in runs for o in r.overlays if o.panel}
+    panels = [p for p in ("iteration", "time") if p in used] or ["iteration"]
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        horizontal_spacing=0.1,
+        subplot_titles=[("x-axis: time t" if p == "time" else "x-axis: iteration t") for p in panels]
+        if len(panels) > 1
+        else None,
+    )
+    for i, run in enumerate(runs):
+        color = SERIES[(i if run.config.color is None else run.config.color) % len(SERIES)]
+        col = panels.index(run.config.panel) + 1
+        x, y = _positive(run.x, run.y, x_log)
+        unit = "time t" if run.config.panel == "time" else "iteration t"
+        fig.add_scatter(
+            x=x,
+            y=y,
+            name=f"{run.config.label} [{run.config.source}]",
+            mode="lines+markers" if len(x) < 60 else "lines",
+            line=dict(color=color, width=3.5, dash=run.config.dash),
+            marker=dict(size=8),
+            row=1,
+            col=col,
+            hovertemplate=f"{unit} = %{{x:.4g}}<br>{what} = %{{y:.3e}}<extra>{run.config.label}</extra>",
+        )
+        for j, ov in enumerate(run.overlays):
+            ocol = panels.index(ov.panel or run.config.panel) + 1
+            ounit = "time t" if (ov.panel or run.config.panel) == "time" else "iteration t"
+            ox, oy = _positive(ov.x, ov.y, x_log)
+            fig.add_scatter(
+                x=ox,
+                y=oy,
+                mode="lines",
+                name=ov.label,
+                line=dict(color=color, width=2.5, dash=DASHES[1 + j % 4]),
+                row=1,
+                col=ocol,
+                hovertemplate=f"{ounit} = %{{x:.4g}}<br>%{{y:.3e}}<extra>{ov.formula}</extra>",
+            )
+    house_layout(fig, title=title, height=580)
+    for c, p in enumerate(panels, start=1):
+        xt = "time t (gradient flow; GD at t = η × iteration)" if p == "time" else "iteration t"
+        whole = p == "iteration" and not x_log and max((r.x[-1] for r in runs if r.config.panel == p), default=0) <= 12
+        fig.update_xaxes(
+            title_text=xt + (" (log scale)" if x_log else ""),
+            type="log" if x_log else "linear",
+            dtick=1 if whole else None,
+            row=1,
+            col=c,
+        )
+        fig.update_yaxes(title_text=(RECOVERY_TITLE if observed else E_TITLE) if c == 1 else None, row=1, col=c)
+        xs, ys = _panel_data(fig, c)
+        if x_log and xs.size:
+            set_log_range(fig, log_range(xs, pad=0.05), "x", row=1, col=c)
+        _log_y(fig, ys if ys.size else [1.0], row=1, col=c)
+    fig.update_annotations(font_size=17)
+    return fig
+
+
+def _panel_data(fig: go.Figure, col: int) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y values drawn in subplot column ``col`` (the traces on axis x, x2, …)."""
+    axis = "x" if col == 1 else f"x{col}"
+    tr = [t for t in fig.data if (t.xaxis or "x") == axis and t.x is not None and len(t.x)]
+    xs = np.concatenate([np.asarray(t.x, dtype=float) for t in tr]) if tr else np.zeros(0)
+    ys = np.concatenate([np.asarray(t.y, dtype=float) for t in tr]) if tr else np.zeros(0)
+    return xs, ys
+
+
+def _positive(x, y, x_log: bool):
+    """Drop points a log axis cannot show (y ≤ 0 or NaN; x ≤ 0 on a log x-axis)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = np.isfinite(y) & (y > 0) & ((x > 0) if x_log else True)
+    return x[keep], y[keep]
