@@ -19,7 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from ._dense import _T, exact_sq_residual
-from .problem import make_spectrum
+from ._synthetic import ScaleFacts
 
 RECOVERY_TOL = 1e-3  # recovery error ≤ this counts as "recovered" (the phase diagram's threshold)
 _DENSE_SVD_LIMIT = 4_000_000  # m*n up to which the back-projection's SVD is a dense one
@@ -107,7 +107,7 @@ class HeldOut:
         return float(np.vdot(r, r))
 
 
-class ObservedProblem:
+class ObservedProblem(ScaleFacts):
     """The protocol (see :mod:`agdcore.problem`) for data b = 𝒜(M★) + noise; subclasses add 𝒜.
 
     Scale facts (σ₁, σ_r, κ, which set default steps) are those of the back-projection w𝒜*(b)
@@ -164,19 +164,6 @@ class ObservedProblem:
         m, n = self.shape
         k = min(m, n) if m * n <= _DENSE_SVD_LIMIT else min(min(m, n) - 2, max(2 * self.rank, 20))
         return self.top_svd(k)[1]
-
-    @property
-    def sigma1(self) -> float:
-        return float(self.singular_values[0])
-
-    @property
-    def sigma_r(self) -> float:
-        return float(self.singular_values[self.rank - 1])
-
-    @property
-    def kappa(self) -> float:
-        sr = self.sigma_r
-        return float(self.sigma1 / sr) if sr > 0 else float("inf")
 
     @property
     def is_exactly_low_rank(self) -> bool:
@@ -243,15 +230,6 @@ class ObservedProblem:
             f"{self.observed_text}: Ward–Kolda's guarantee (and every bound drawn with it) is for the "
             "fully observed problem, so none is drawn"
         )
-
-
-def synthetic_truth(m, n, rank, kappa, spectrum, sigma1, seed):
-    """U, σ, V exactly as :func:`agdcore.make_problem` draws them for the same seed (same M★)."""
-    s = make_spectrum(rank, kappa, spectrum, sigma1)
-    rng = np.random.default_rng(seed)  # a Generator passes through: later draws continue its stream
-    U, _ = np.linalg.qr(rng.standard_normal((m, rank)))
-    V, _ = np.linalg.qr(rng.standard_normal((n, rank)))
-    return np.ascontiguousarray(U), s, np.ascontiguousarray(V), rng
 
 
 def noise_scaled(rng, values: np.ndarray, noise: float) -> np.ndarray:

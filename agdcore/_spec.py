@@ -15,6 +15,7 @@ from ._observed import RECOVERY_TOL
 from ._validation import check_choice, check_float, check_int, check_memory
 from .algorithms import ALGORITHMS, default_step
 from .initializers import INITIALIZERS
+from .options import check_supports
 from .problem import Problem
 from .result import Result, RunSettings
 
@@ -146,14 +147,7 @@ def make_spec(
     check_memory(nbytes, f"width {width} factors for a {m}x{n} problem", memory_budget)
     algo = ALGORITHMS[algorithm]
     entry = INITIALIZERS[check_choice(init, "init", INITIALIZERS)] if isinstance(init, str) else None
-    for what, e in (("algorithm", algo), ("init", entry)):
-        if e is not None and problem.kind not in e.problems:
-            registry = ALGORITHMS if what == "algorithm" else INITIALIZERS
-            ok = [k for k, v in registry.items() if problem.kind in v.problems]
-            raise ValueError(
-                f"{what} {e.name!r} does not support {problem.kind} problems (it supports: {', '.join(e.problems)}); "
-                f"the {what}s that do: {', '.join(ok) or 'none'}."
-            )
+    check_supports(problem.kind, algorithm, init)
     init_keys = set(entry.defaults) if entry is not None else set()
     unknown = set(options) - init_keys - set(algo.defaults)
     if unknown:

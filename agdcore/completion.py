@@ -19,10 +19,11 @@ from functools import cached_property
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from ._observed import FactoredTruth, HeldOut, ObservedContext, ObservedProblem, noise_scaled, synthetic_truth
+from ._observed import FactoredTruth, HeldOut, ObservedContext, ObservedProblem, noise_scaled
+from ._synthetic import draw_basis, synthetic_spectrum
 from ._validation import check_float, check_int, check_memory
 from .observe import RATE
-from .problem import SPECTRA, Problem
+from .problem import Problem
 
 __all__ = ["CompletionProblem", "completion_from_matrix", "make_completion"]
 CHUNK = 8192  # observed entries gathered at a time (2 × 8192 × d doubles stay in cache)
@@ -161,17 +162,13 @@ def make_completion(
     iid Gaussian noise on the observed entries with ‖ξ‖ = noise·‖P_Ω(M★)‖.
     """
     m, n = check_int(m, "m", 1), check_int(n, "n", 1)
-    rank = check_int(rank, "rank", 1, min(m, n))
-    kappa = check_float(kappa, "kappa", 1.0)
+    rank, s = synthetic_spectrum(m, n, rank, kappa, spectrum, sigma1)
     rate = _check_rate(rate)
     noise = check_float(noise, "noise", 0.0, 10.0)
-    sigma1 = check_float(sigma1, "sigma1", 0.0, lo_open=True)
-    if spectrum not in SPECTRA:
-        raise ValueError(f"Unknown spectrum {spectrum!r}; expected one of {', '.join(map(repr, SPECTRA))}.")
     check_memory(
         8.0 * (4 * rate * m * n + (m + n) * rank * 3), f"completion of a {m}x{n} matrix at rate {rate:g}", memory_budget
     )
-    U, s, V, rng = synthetic_truth(m, n, rank, kappa, spectrum, sigma1, seed)
+    U, V, rng = draw_basis(m, n, rank, seed)
     rows, cols = _sample(rng, m, n, rate)
     vals = np.empty(rows.size)
     for i in range(0, rows.size, 1 << 18):  # in chunks: no |Ω|×r temporaries beyond 2 MB

@@ -112,6 +112,7 @@ def make_observed(
     *,
     rate=None,
     measurements=None,
+    sigma1: float = 1.0,
     memory_budget=None,
 ):
     """The synthetic problem for an observation: :func:`make_problem`, :func:`make_completion` or
@@ -123,8 +124,12 @@ def make_observed(
 
     check_observation(observe, {"rate": rate, "measurements": measurements})
     if observe == "full":
-        return make_problem(m, n, rank, kappa, spectrum, noise, seed)
+        return make_problem(m, n, rank, kappa, spectrum, noise, seed, sigma1=sigma1)
     if observe == "completion":
         rate = RATE.default if rate is None else rate
-        return make_completion(m, n, rank, kappa, rate, noise, seed, spectrum=spectrum, memory_budget=memory_budget)
-    return make_sensing(m, n, rank, kappa, measurements, noise, seed, spectrum=spectrum, memory_budget=memory_budget)
+        return make_completion(
+            m, n, rank, kappa, rate, noise, seed, spectrum=spectrum, sigma1=sigma1, memory_budget=memory_budget
+        )
+    return make_sensing(
+        m, n, rank, kappa, measurements, noise, seed, spectrum=spectrum, sigma1=sigma1, memory_budget=memory_budget
+    )

@@ -80,3 +80,15 @@ def check_applicable(given: dict, algorithm: str, init) -> None:
             raise ValueError(f"Unknown option {name!r}; options are: {', '.join(uses)}.")
         if not use.applies(algorithm, init):
             raise ValueError(f"{name} applies only to {use.where()} (got algorithm {algorithm}, init {init}).")
+
+
+def check_supports(kind: str, algorithm: str, init) -> None:
+    """Refuse an algorithm or init (a registry name; anything else passes) that does not apply to a
+    problem kind, naming the entries that do (the API, CLI, sweeps and pages all say the same)."""
+    for what, registry, name in (("algorithm", ALGORITHMS, algorithm), ("init", INITIALIZERS, init)):
+        entry = registry.get(name) if isinstance(name, str) else None
+        if entry is not None and kind not in entry.problems:
+            ok = [k for k, v in registry.items() if kind in v.problems]
+            raise ValueError(
+                f"{what} {entry.name!r} does not support {kind} problems; the {what}s that do: {', '.join(ok) or 'none'}."
+            )

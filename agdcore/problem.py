@@ -33,14 +33,14 @@ from functools import cached_property
 import numpy as np
 
 from ._dense import StepContext, block_rows, exact_sq_residual
-from ._validation import check_choice, check_float, check_int, check_memory
+from ._synthetic import SPECTRA, ScaleFacts, draw_basis, make_spectrum, synthetic_spectrum  # noqa: F401  (public names)
+from ._validation import check_float, check_int, check_memory
 
-SPECTRA = ("geometric", "linear")
 _FULL_SVD_LIMIT = 4_000_000  # m*n up to which the whole spectrum is computed with a dense SVD
 
 
 @dataclass(frozen=True, eq=False)
-class Problem:
+class Problem(ScaleFacts):
     """A target matrix with its SVD facts, computed once and cached.
 
     Parameters
@@ -149,20 +149,6 @@ class Problem:
         s = svds(self.A, k=k, return_singular_vectors=False, random_state=0)
         return np.sort(s)[::-1]
 
-    @property
-    def sigma1(self) -> float:
-        return float(self.singular_values[0])
-
-    @property
-    def sigma_r(self) -> float:
-        return float(self.singular_values[self.rank - 1])
-
-    @property
-    def kappa(self) -> float:
-        """κ = σ₁(A)/σ_r(A) for the problem's rank r."""
-        sr = self.sigma_r
-        return float(self.sigma1 / sr) if sr > 0 else float("inf")
-
     @cached_property
     def numerical_rank(self) -> int:
         s = self.singular_values
@@ -238,14 +224,6 @@ class Problem:
         }
 
 
-def make_spectrum(rank: int, kappa: float, kind: str = "geometric", sigma1: float = 1.0) -> np.ndarray:
-    """Singular values from σ₁ down to σ₁/κ, geometrically or linearly spaced."""
-    check_choice(kind, "spectrum", SPECTRA)
-    if kind == "geometric":
-        return np.geomspace(sigma1, sigma1 / kappa, rank)
-    return np.linspace(sigma1, sigma1 / kappa, rank)
-
-
 def make_problem(
     m: int = 100,
     n: int = 100,
@@ -291,14 +269,9 @@ def make_problem(
         if rank > min(m, n):
             raise ValueError(f"singular_values has {rank} entries; at most min(m, n) = {min(m, n)} allowed.")
     else:
-        rank = check_int(rank, "rank", 1, min(m, n))
-        kappa = check_float(kappa, "kappa", 1.0)
-        sigma1 = check_float(sigma1, "sigma1", 0.0, lo_open=True)
-        s = make_spectrum(rank, kappa, spectrum, sigma1)
+        rank, s = synthetic_spectrum(m, n, rank, kappa, spectrum, sigma1)
     noise = check_float(noise, "noise", 0.0, 10.0)
-    rng = np.random.default_rng(seed)
-    U, _ = np.linalg.qr(rng.standard_normal((m, rank)))
-    V, _ = np.linalg.qr(rng.standard_normal((n, rank)))
+    U, V, rng = draw_basis(m, n, rank, seed)
     A = (U * s) @ V.T
     desc = (
         f"{m}x{n}, rank {rank}, kappa {s[0] / s[-1]:.4g}, {spectrum if singular_values is None else 'custom'} spectrum"

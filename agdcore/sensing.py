@@ -15,10 +15,11 @@ from functools import cached_property
 import numpy as np
 
 from ._dense import _T
-from ._observed import DenseTruth, FactoredTruth, ObservedContext, ObservedProblem, noise_scaled, synthetic_truth
+from ._observed import DenseTruth, FactoredTruth, ObservedContext, ObservedProblem, noise_scaled
+from ._synthetic import draw_basis, synthetic_spectrum
 from ._validation import check_float, check_int, memory_budget
 from .observe import default_measurements
-from .problem import SPECTRA, Problem
+from .problem import Problem
 
 __all__ = ["SensingProblem", "make_sensing", "sensing_from_matrix"]
 
@@ -119,15 +120,11 @@ def make_sensing(
     the degrees of freedom) and noise ‖ξ‖ = noise·‖𝒜(M★)‖.
     """
     m, n = check_int(m, "m", 1), check_int(n, "n", 1)
-    rank = check_int(rank, "rank", 1, min(m, n))
-    kappa = check_float(kappa, "kappa", 1.0)
+    rank, s = synthetic_spectrum(m, n, rank, kappa, spectrum, sigma1)
     noise = check_float(noise, "noise", 0.0, 10.0)
-    sigma1 = check_float(sigma1, "sigma1", 0.0, lo_open=True)
-    if spectrum not in SPECTRA:
-        raise ValueError(f"Unknown spectrum {spectrum!r}; expected one of {', '.join(map(repr, SPECTRA))}.")
     p = default_measurements(m, n, rank) if measurements is None else check_int(measurements, "measurements", 1)
     check_sensing_memory(p, m, n, memory_budget)
-    U, s, V, rng = synthetic_truth(m, n, rank, kappa, spectrum, sigma1, seed)
+    U, V, rng = draw_basis(m, n, rank, seed)
     op = _operator(rng, p, m * n)
     b = _measure(op, (U * s) @ V.T, noise, rng)
     dof = rank * (m + n - rank)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 import agdcore as agd
-from agdcore.observe import OBSERVATIONS, OBSERVE_NAMES
+from agdcore.observe import OBSERVATIONS, OBSERVE_NAMES, make_observed
 
 from .urlstate import Param
 
@@ -168,9 +168,8 @@ def observed_problem(
 ):
     """Cached :func:`agdcore.make_completion` / :func:`agdcore.make_sensing` (the same M★ as the
     fully observed problem of the same seed); ``option`` is the rate or the number of measurements."""
-    if observe == "completion":
-        return agd.make_completion(m, n, rank, kappa, option, noise, seed, spectrum=spectrum, sigma1=sigma1)
-    return agd.make_sensing(m, n, rank, kappa, option, noise, seed, spectrum=spectrum, sigma1=sigma1)
+    kw = {OBSERVATIONS[observe].option.name: option}
+    return make_observed(observe, m, n, rank, kappa, spectrum, noise, seed, sigma1=sigma1, **kw)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Sampling the observations of the uploaded matrix…")
@@ -207,20 +206,7 @@ def build_problem(values: dict, upload=None) -> agd.Problem:
         if obs.name == "sensing" and option is None:  # the resolved default, 4·r(m+n−r)
             option = obs.resolve(None, *upload.shape, rank or uploaded_problem(upload.digest, 0, upload.array).rank)
         return observed_upload_problem(upload.digest, rank, obs.name, option, upload.array)
-    if obs.option is not None:
-        return observed_problem(
-            obs.name,
-            option,
-            int(values["m"]),
-            int(values["n"]),
-            int(values["rank"]),
-            float(values["kappa"]),
-            values["spectrum"],
-            float(values["noise"]),
-            int(values["problem_seed"]),
-            float(values["sigma1"]),
-        )
-    return synthetic_problem(
+    synthetic = (
         int(values["m"]),
         int(values["n"]),
         int(values["rank"]),
@@ -230,6 +216,9 @@ def build_problem(values: dict, upload=None) -> agd.Problem:
         int(values["problem_seed"]),
         float(values["sigma1"]),
     )
+    if obs.option is not None:
+        return observed_problem(obs.name, option, *synthetic)
+    return synthetic_problem(*synthetic)
 
 
 def solve_kwargs(values: dict) -> dict:

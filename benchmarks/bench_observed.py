@@ -13,25 +13,13 @@ noisy shared machine. Prints a Markdown table:
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 import numpy as np
+from bench_core import med, rounds  # the same round-robin and median as the core benchmark
 from threadpoolctl import threadpool_limits
 
 import agdcore as agd
-
-
-def med(xs):
-    return statistics.median(xs)
-
-
-def rounds(fns: dict, reps: int) -> dict:
-    out = {k: [] for k in fns}
-    for _ in range(reps):
-        for k, f in fns.items():
-            out[k].append(f())
-    return out
 
 
 def per_iter_solve(p, algorithm, width, iters, seed=1):

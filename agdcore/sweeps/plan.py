@@ -28,7 +28,7 @@ from .._validation import check_choice, check_float, check_int
 from ..algorithms import ALGORITHMS
 from ..initializers import INITIALIZERS
 from ..observe import OBSERVATION_OPTIONS, OBSERVATIONS, check_observation
-from ..options import option_uses
+from ..options import check_supports, option_uses
 from ..problem import SPECTRA
 from ..sensing import check_sensing_memory
 
@@ -255,12 +255,7 @@ def _cell_settings(b: dict, cell: dict, swept: set) -> dict:
     if obs.name == "sensing":
         check_sensing_memory(s["measurements"], s["m"], s["n"])
     kind = obs.kind
-    for what, entry in (("algorithm", ALGORITHMS[s["algorithm"]]), ("init", INITIALIZERS[s["init"]])):
-        if kind not in entry.problems:
-            ok = [k for k, v in (ALGORITHMS if what == "algorithm" else INITIALIZERS).items() if kind in v.problems]
-            raise ValueError(
-                f"{what} {entry.name!r} does not support {kind} problems; the {what}s that do: {', '.join(ok)}."
-            )
+    check_supports(kind, s["algorithm"], s["init"])
     uses = option_uses()
     for name, use in uses.items():
         if not use.applies(s["algorithm"], s["init"]) and name not in swept:
