@@ -247,7 +247,7 @@ ALGORITHMS: dict[str, Algorithm] = {
                 0.1,
                 lo=0.0,
                 ui_hi=100.0,
-                label="Damping c in λ_t = c‖R_t‖ (PrecGD)",
+                label="Damping c in λₜ = c‖Rₜ‖ (PrecGD)",
                 help="λ_t = c‖A − X_tY_tᵀ‖_F",
             ),
         ),

@@ -41,7 +41,7 @@ def init_param_help() -> str:
 RUN_PARAMS = [
     Param("trials", 10, "int", 1, 100, label="Trials K per configuration", help="seeds 0 … K−1, the same for all"),
     Param("max_iter", 10_000, "int", 1, 1_000_000, label="Max iterations"),
-    Param("tol", 1e-10, "float", 0.0, 1.0, label="Tolerance on e_t − floor", fmt="%.1e"),
+    Param("tol", 1e-10, "float", 0.0, 1.0, label="Tolerance on eₜ − floor", fmt="%.1e"),
     Param("n_configs", 2, "int", 2, MAX_CONFIGS, label="Number of configurations"),
     Param("log_x", False, "bool", label="Log iteration axis"),
 ]

@@ -135,11 +135,14 @@ def _step_hint(upload) -> str:
 
 
 # ---------------------------------------------------------------------- result panels
+LOSS_HEIGHT = 490  # with the title, status line and legend, the loss chart fits a 1280x720 screen
+
+
 def draw_main(result, slots: dict, live: bool = False, n: int = 0) -> None:
     """Loss curve and the singular values of Y and X into their placeholders."""
     sfx = f"_live{n}" if live else ""
     style.show_chart(
-        plots.loss_figure(result, max_points=500 if live else plots.MAX_POINTS),
+        plots.loss_figure(result, height=LOSS_HEIGHT, max_points=500 if live else plots.MAX_POINTS),
         f"{PREFIX}__chart_loss{sfx}",
         slots["loss"],
         width_hint=940 if live else None,
@@ -166,13 +169,13 @@ def metrics(result, problem) -> None:
         f"{unit.capitalize()} to tol",
         "not reached" if k is None else (f"{result.t[k]:.4g}" if result.is_flow else f"{k:,}"),
     )
-    cols[1].metric("Final e_t", f"{result.final_error:.3e}")
+    cols[1].metric("Final eₜ", f"{result.final_error:.3e}")
     obs = result.observed_rate()
-    per = "per unit of time" if result.is_flow else "per iteration, e_{t+1}/e_t"
+    per = "per unit of time" if result.is_flow else "per iteration, eₜ₊₁/eₜ"
     cols[2].metric(
         "Observed rate",
         "—" if obs is None else f"{obs:.5f}",
-        help=f"factor on e_t {per}: log-linear fit of e_t − floor on the window [1e-10, 1e-3]",
+        help=f"factor on eₜ {per}: log-linear fit of eₜ − floor on the window [1e-10, 1e-3]",
     )
     pred, src = _predicted_rate(b)
     cols[3].metric("Predicted rate", "—" if pred is None else f"{pred:.5f}", help=f"from the {src}")

@@ -19,15 +19,15 @@ PROBLEM_PARAMS = [
     Param("m", 100, "int", 2, MAX_DIM, label="Rows m", help=f"2 … {MAX_DIM}"),
     Param("n", 100, "int", 2, MAX_DIM, label="Columns n", help=f"2 … {MAX_DIM}"),
     Param("rank", 5, "int", 1, 500, label="True rank r", help="1 … min(m, n)"),
-    Param("kappa", 10.0, "float", 1.0, 1e8, label="Condition number κ = σ₁/σ_r", fmt="%.4g"),
-    Param("spectrum", "geometric", "choice", choices=agd.problem.SPECTRA, label="Spectrum σ₁ … σ_r"),
+    Param("kappa", 10.0, "float", 1.0, 1e8, label="Condition number κ = σ₁/σᵣ", fmt="%.4g"),
+    Param("spectrum", "geometric", "choice", choices=agd.problem.SPECTRA, label="Spectrum σ₁ … σᵣ"),
     Param(
         "noise",
         0.0,
         "float",
         0.0,
         10.0,
-        label="Noise ‖N‖_F/‖A‖_F",
+        label="Noise ‖N‖/‖A‖ (Frobenius norms)",
         fmt="%.3g",
         help="Gaussian noise relative to A; 0 keeps A exactly rank r",
     ),
@@ -113,7 +113,7 @@ def solver_params() -> list[Param]:
             label="Max iterations",
             help="for the gradient flow: horizon = max_iter·η time units",
         ),
-        Param("tol", 1e-10, "float", 0.0, 1.0, label="Tolerance on e_t − floor", fmt="%.1e"),
+        Param("tol", 1e-10, "float", 0.0, 1.0, label="Tolerance on eₜ − floor", fmt="%.1e"),
         Param("seed", 1, "int", 0, SEED_MAX, label="Seed (initialization)"),
     ]
 

@@ -20,9 +20,16 @@ _CSS = """
 [data-testid="stMetricValue"] { font-size: 1.9rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.02rem; }
 [data-testid="stCaptionContainer"] { font-size: 0.98rem; color: #333; }
-/* short screens: Streamlit's 6rem above the title pushed the first chart's legend below a
-   1280x720 fold; 3.5rem still clears the header bar (sidebar toggle, menu) */
-[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+/* short screens: Streamlit's 6rem above the title and its 2.75rem title pushed the first chart's
+   legend below a 1280x720 fold; 2.25rem still clears the header bar (sidebar toggle, menu) */
+[data-testid="stMainBlockContainer"] { padding-top: 2.25rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2.25rem; padding: 0.5rem 0 0.5rem; }
+/* where the header bar is opaque (it holds the sidebar's expand button: phones, collapsed sidebar),
+   the title starts below it */
+.stApp:has([data-testid="stHeader"] [data-testid="stExpandSidebarButton"]) [data-testid="stMainBlockContainer"] {
+  padding-top: 4rem;
+}
+[data-testid="stAlertContainer"] { padding-top: 0.55rem; padding-bottom: 0.55rem; }
 /* narrow screens: a display formula wider than the column scrolls inside its box, never clipped */
 .katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.1em 0 0.3em; }
 @media (max-width: 640px) {

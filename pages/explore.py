@@ -61,6 +61,7 @@ if previous is None:
 progress_slot = st.container()
 status_slot = st.container()
 slots = {"loss": st.empty()}
+metrics_slot = st.container()  # below the loss chart: the status line above already gives its key numbers
 c1, c2 = st.columns(2)
 slots["svy"], slots["svx"] = c1.empty(), c2.empty()
 redraws = iter(range(10**9))
@@ -96,6 +97,7 @@ with status_slot:
     if stopped and st.button("Run to the end", key=f"{PREFIX}_resume", icon=":material/replay:"):
         live.clear_stop(PREFIX)
         st.rerun()
+with metrics_slot:
     V.metrics(result, problem)
 V.draw_main(result, slots)
 caption_y, caption_x = run_text.factor_captions(result)  # read off this run, not asserted

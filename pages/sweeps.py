@@ -91,7 +91,7 @@ PARAMS = [
     Param("y", "width", "choice", choices=("none", *NAMES), label="Second swept parameter"),
     Param("yv", DEFAULT_VALUES["width"], "str", label="Its values (comma-separated)"),
     Param("trials", 10, "int", 1, 1000, label="Trials per cell", help="random initializations per grid cell"),
-    Param("tol", 1e-8, "float", 0.0, 1.0, label="Tolerance on e_t − floor", fmt="%.1e"),
+    Param("tol", 1e-8, "float", 0.0, 1.0, label="Tolerance on eₜ − floor", fmt="%.1e"),
     Param(
         "max_iter",
         5000,
@@ -118,7 +118,7 @@ PARAMS = [
         fmt="%.5g",
         help="empty: η = theory default × step multiple; e.g. 9/(4Cνσ₁) for the Ward–Kolda init",
     ),
-    Param("noise", 0.0, "float", 0.0, 10.0, label="Noise ‖N‖_F/‖A‖_F (if not swept)", fmt="%.3g"),
+    Param("noise", 0.0, "float", 0.0, 10.0, label="Noise ‖N‖/‖A‖, Frobenius (if not swept)", fmt="%.3g"),
     Param("problem_seed", 0, "int", 0, SEED_MAX, label="Seed of A"),
     Param("seed", 0, "int", 0, SEED_MAX, label="Base seed of the trials"),
     Param(

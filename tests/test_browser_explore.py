@@ -66,7 +66,7 @@ def test_explore_setting_changes_url_and_url_reproduces_state(app_url, shared, b
     wait_for_app_run(page)
     _charts_drawn(page)
     _field(page, "Rows m").fill("140")
-    _field(page, "Condition number κ = σ₁/σ_r").fill("4")
+    _field(page, "Condition number κ = σ₁/σᵣ").fill("4")
     t0 = time.perf_counter()
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url(re.compile(r".*m=140.*"), timeout=30_000)
@@ -75,7 +75,7 @@ def test_explore_setting_changes_url_and_url_reproduces_state(app_url, shared, b
     print(f"\n[timing] Explore: Apply to redrawn charts: {time.perf_counter() - t0:.2f} s")
     assert "kappa=4" in page.url
     its = _metric(page, "Iterations to tol")
-    final = _metric(page, "Final e_t")
+    final = _metric(page, "Final eₜ")
     other = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         fresh = other.new_page()
@@ -85,8 +85,8 @@ def test_explore_setting_changes_url_and_url_reproduces_state(app_url, shared, b
         _charts_drawn(fresh)
         print(f"[timing] Explore: shared URL in a fresh context to all charts: {time.perf_counter() - t0:.2f} s")
         assert _field(fresh, "Rows m").input_value() == "140"
-        assert _field(fresh, "Condition number κ = σ₁/σ_r").input_value() == "4"
-        assert _metric(fresh, "Iterations to tol") == its and _metric(fresh, "Final e_t") == final
+        assert _field(fresh, "Condition number κ = σ₁/σᵣ").input_value() == "4"
+        assert _metric(fresh, "Iterations to tol") == its and _metric(fresh, "Final eₜ") == final
         assert fresh.locator("[data-testid='stException']").count() == 0
     finally:
         other.close()

@@ -43,3 +43,22 @@ def test_theory_check_details_have_no_raw_tex(noise):
 def test_every_grade_on_the_theory_page_is_defined_once():
     assert set(GRADES) == {"V", "S", "D", "U", "A"}
     assert all(label.endswith(f"[{k}]") for k, (label, _, _) in GRADES.items())
+
+
+# ---------------------------------------------------------------- widget and metric labels (issue 14, item 4)
+_MATH_OR_CODE = re.compile(r"\$[^$]*\$|`[^`]*`")
+_WIDGETS = ("number_input", "text_input", "selectbox", "radio", "checkbox", "slider", "toggle", "multiselect", "metric")
+
+
+@pytest.mark.parametrize("page", ["pages/explore.py", "pages/compare.py", "pages/sweeps.py"])
+def test_no_widget_or_metric_label_shows_a_raw_underscore(page):
+    """Labels are Markdown: a lone "_" (σ_r, e_t) is shown verbatim, so subscripts are written in Unicode."""
+    from conftest import APP
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=90).switch_page(page).run()
+    assert not at.exception
+    labels = [w.label for kind in _WIDGETS for w in getattr(at, kind)]
+    assert len(labels) >= 5  # the page rendered its settings
+    raw = [label for label in labels if "_" in _MATH_OR_CODE.sub("", label)]
+    assert not raw, f"{page}: labels with a raw underscore: {raw}"

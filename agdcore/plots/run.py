@@ -20,6 +20,7 @@ Compare page in :mod:`agdcore.plots.trials`; all are re-exported by :mod:`agdcor
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -51,6 +52,20 @@ _STYLE = {
 def _label(result, key: str, fallback: str) -> str:
     labels = (result.bounds or {}).get("labels") or {}
     return (labels.get(key) or {}).get("label", fallback)
+
+
+_CITATION = re.compile(r",?\s*docs/theory\.md#[a-z0-9-]+")
+
+
+def legend_text(name: str) -> str:
+    """A bound's legend entry: its name and grade without the section it cites, which its hover and the
+    page's "Derivations" links carry (the anchors made each entry two lines and pushed the legend below
+    a 1280x720 fold).
+
+    >>> legend_text("a-priori bound (derived, docs/theory.md#a-priori-bound; not the paper's constant)")
+    "a-priori bound (derived; not the paper's constant)"
+    """
+    return _CITATION.sub("", name)
 
 
 def _hover(name: str, formula: str, x_label: str) -> str:
@@ -181,7 +196,14 @@ def loss_figure(
     for c in bound_curves(result, overlays):
         if c["y"].size == 0:  # legend-only note (e.g. a zero floor)
             fig.add_trace(
-                go.Scatter(x=[None], y=[None], mode="lines", name=c["name"], line=_STYLE[c["key"]], hoverinfo="skip")
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="lines",
+                    name=legend_text(c["name"]),
+                    line=_STYLE[c["key"]],
+                    hoverinfo="skip",
+                )
             )
             continue
         i = thin(len(c["y"]), max_points)
@@ -190,7 +212,7 @@ def loss_figure(
                 x=c["t"][i],
                 y=positive(c["y"][i]),
                 mode="lines",
-                name=c["name"],
+                name=legend_text(c["name"]),
                 line=_STYLE[c["key"]],
                 hovertemplate=_hover(c["name"], c["formula"], x_label),
             )
