@@ -62,3 +62,16 @@ def test_no_widget_or_metric_label_shows_a_raw_underscore(page):
     assert len(labels) >= 5  # the page rendered its settings
     raw = [label for label in labels if "_" in _MATH_OR_CODE.sub("", label)]
     assert not raw, f"{page}: labels with a raw underscore: {raw}"
+
+
+def test_compare_table_headers_are_short_and_explained():
+    """Compare's table header "median seconds /" was cut off: headers are short, and each keeps its full
+    meaning as a tooltip; the configuration column is pinned so it stays in view on a phone."""
+    from agdui import compare_view
+
+    cfg = compare_view.table_columns()
+    assert cfg["configuration"]["pinned"] is True
+    for name, col in cfg.items():
+        assert len(col["label"]) <= 13, (name, col["label"])
+        if name != "configuration":
+            assert col["help"] and len(col["help"]) > len(col["label"]), name
