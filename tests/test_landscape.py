@@ -210,3 +210,33 @@ def test_run_all_rejects_bad_input_by_name():
         L.run_all(-1.0, 0.1, ["gd"], ["balanced"])
     with pytest.raises(ValueError, match="step η"):
         L.run_all(1.0, float("nan"), ["gd"], ["balanced"])
+
+
+def test_one_gd_step_maps_the_residual_exactly():
+    a, eta = 1.0, 0.3
+    for x, y in [(3.0, 0.01), (0.5, 1.7), (1.2, -0.3)]:
+        r = a - x * y
+        x1, y1 = L.gd_step(x, y, a, eta)
+        assert a - x1 * y1 == pytest.approx(r * (1 - eta * (x * x + y * y) - eta**2 * x * y * r), rel=1e-12)
+
+
+def test_starts_land_where_the_flow_formula_says_for_small_steps():
+    a, eta = 1.0, 0.01
+    st = L.starts(a, eta)
+    for key in ("balanced", "ward-kolda", "unbalanced"):
+        x0, y0 = st[key][0][0], st[key][1][0]
+        lam_flow = L.flow_landing(x0, y0, a)[2]
+        for method in ("gd", "agd"):
+            p = L.iterate(method, [x0], [y0], a, eta, steps=5000)
+            assert p.status == "converged"
+            assert p.curvature()[-1] == pytest.approx(lam_flow, rel=0.02), (key, method)
+    assert L.flow_landing(*L.wk_scalar_start(a, eta), a)[2] == pytest.approx(2.537, abs=1e-3)
+    assert L.flow_landing(3.0, 0.01, a)[2] == pytest.approx(np.sqrt(85), rel=1e-4)  # ≈ 9.2a
+    for e in (0.05, 0.3, 0.9):  # Ward–Kolda: ηλ∞ ≈ √(1/C⁴ + 4η²a²) < 2, whatever the step (ηa < 1)
+        x0, y0 = L.wk_scalar_start(a, e)
+        lam = L.flow_landing(x0, y0, a)[2]
+        assert e * lam == pytest.approx(np.sqrt(L.C_WK**-4 + 4 * e * e * a * a), rel=1e-2) and e * lam < 2
+    # the fixed unbalanced start above η ≈ 0.22/a: GD is thrown to a flatter point (η = 0.3) or diverges (η = 0.5)
+    thrown = L.iterate("gd", [3.0], [0.01], a, 0.3)
+    assert thrown.status == "converged" and thrown.curvature()[-1] < 2 / 0.3 < np.sqrt(85)
+    assert L.iterate("gd", [3.0], [0.01], a, 0.5).status == "diverged"
