@@ -70,6 +70,15 @@ def gd_step_limit(lam):
     return 2.0 / np.asarray(lam, dtype=float)
 
 
+def agd_step_limit(lam, a: float):
+    """The largest step at which AGD is stable at a valley point of curvature λ: 4/(λ + √(λ² − 8a²)),
+    the smaller root of a²η² − λη + 2 = 0; infinite when λ < 2√2·a (then 2/η + ηa² > λ for every η)."""
+    lam = np.asarray(lam, dtype=float)
+    with np.errstate(invalid="ignore"):
+        root = np.sqrt(lam * lam - 8 * a * a)
+    return np.where(lam * lam >= 8 * a * a, 4.0 / (lam + np.nan_to_num(root)), np.inf)
+
+
 def agd_curvature_limits(eta: float, a: float) -> tuple[float, float]:
     """AGD converges locally at a valley point of curvature λ iff ηa² < λ < 2/η + ηa²."""
     return eta * a * a, 2.0 / eta + eta * a * a

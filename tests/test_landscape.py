@@ -107,9 +107,9 @@ def test_gd_threshold_two_over_lambda(x):
 def test_agd_threshold_two_over_eta_plus_eta_a2(x):
     a = 1.0
     lam = L.valley_curvature(x, a)
-    # the step where λ equals AGD's limit 2/η + ηa²: η = (λ − √(λ² − 8a²))/(2a²)
-    eta_c = (lam - np.sqrt(lam**2 - 8 * a * a)) / (2 * a * a)
+    eta_c = L.agd_step_limit(lam, a)  # the step where λ equals AGD's limit 2/η + ηa²
     assert L.agd_curvature_limits(eta_c, a)[1] == pytest.approx(lam, rel=1e-12)
+    assert eta_c >= L.gd_step_limit(lam) and L.agd_step_limit(2.5 * a, a) == np.inf  # λ < 2√2·a: never unstable
     for eta, stable in ((0.98 * eta_c, True), (1.02 * eta_c, False)):
         g, _ = _growth("agd", x, a, eta)
         assert g == pytest.approx(abs(L.agd_factor(x, a / x, eta)), rel=1e-3)
