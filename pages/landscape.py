@@ -8,7 +8,7 @@ from agdui import landscape_view as V
 ensure_router()
 style.apply_style()
 values, errors = V.settings()
-st.title("Landscape: the smallest case where the story is visible")
+st.title("Landscape: the rank-one valley")
 st.markdown(
     r"The rank-one model $f(x,y)=\tfrac12(a-xy)^2$: its minimizers form the valley $xy=a$, flat along the "
     r"valley and curved across it by $\lambda=x^2+a^2/x^2$, flattest at the balanced point. A step $\eta$ "

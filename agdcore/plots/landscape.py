@@ -19,6 +19,7 @@ HEAD = {"agd": "circle", "gd": "square", "flow": "diamond"}
 PATH_POINTS = 240  # per trajectory sent to the browser
 N_FRAMES = 48
 FRAME_MS = 140
+TOP, BOTTOM = 84, 200  # px above the plot (title, subtitle) and below it (axis, slider, then ▶ / ■ buttons)
 START_COLORS = dict(zip(L.STARTS, SERIES))
 
 
@@ -89,7 +90,7 @@ def _r(v) -> list[float]:
     return [float(f"{x:.5g}") for x in v]
 
 
-def landscape_figure(paths, a: float, eta: float, *, vector: bool = False, height: int = 640) -> go.Figure:
+def landscape_figure(paths, a: float, eta: float, *, vector: bool = False, height: int = 700) -> go.Figure:
     """Contour map of f over (x, y) (vector form: of ½(a − ‖x‖‖y‖)² over (‖x‖, ‖y‖)), the hyperbola of
     minimizers drawn and labelled, and every path animated with Plotly frames (▶ / ⏸ and a slider).
 
@@ -200,7 +201,7 @@ def landscape_figure(paths, a: float, eta: float, *, vector: bool = False, heigh
             data.extend(_path_traces(p, t, tt, X, Y, exit_at))
         frames.append(go.Frame(data=data, traces=animated, name=f"f{j}", _validate=False))
     fig.frames = frames
-    _controls(fig, times)
+    _controls(fig, times, height - TOP - BOTTOM)
     house_layout(
         fig,
         title=f"The landscape f = ½(a − {xn}{yn})², a = {_sci(a)}, step η = {_sci(eta)}",
@@ -216,12 +217,12 @@ def landscape_figure(paths, a: float, eta: float, *, vector: bool = False, heigh
     fig.update_yaxes(title_text=yn, range=yr)
     fig.update_layout(
         legend=dict(x=1.02, xanchor="left", y=1, yanchor="top", font=dict(size=15), tracegroupgap=2),
-        margin=dict(l=70, r=20, t=84, b=150),
+        margin=dict(l=70, r=20, t=TOP, b=BOTTOM),
     )
     return fig
 
 
-def _controls(fig: go.Figure, times) -> None:
+def _controls(fig: go.Figure, times, plot_px: float) -> None:
     """Plotly's own ▶ / ⏸ buttons and a slider over the frames (client-side; no server round trip)."""
     still = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
     play = dict(frame=dict(duration=FRAME_MS, redraw=False), fromcurrent=False, transition=dict(duration=0))
@@ -232,7 +233,7 @@ def _controls(fig: go.Figure, times) -> None:
                 direction="left",
                 x=0,
                 xanchor="left",
-                y=-0.2,
+                y=-150 / plot_px,
                 yanchor="top",
                 pad=dict(t=0, r=8),
                 font=dict(size=16),
@@ -245,9 +246,9 @@ def _controls(fig: go.Figure, times) -> None:
         sliders=[
             dict(
                 active=len(times) - 1,
-                x=0.24,
-                len=0.76,
-                y=-0.13,
+                x=0,
+                len=1,
+                y=-48 / plot_px,
                 yanchor="top",
                 pad=dict(t=0, b=10),
                 currentvalue=dict(prefix="iteration t = ", font=dict(size=16)),
