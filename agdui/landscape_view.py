@@ -37,9 +37,15 @@ CARD = [
     (
         "Gradient and Hessian",
         "D",
-        r"\nabla f=-(a-xy)\binom{y}{x},\quad \nabla^2f=\begin{pmatrix}y^2&2xy-a\\2xy-a&x^2\end{pmatrix},\quad "
-        r"\lambda_{\max}=\tfrac{x^2+y^2}2+\sqrt{\big(\tfrac{x^2-y^2}2\big)^2+(2xy-a)^2}",
-        "The curvature drawn along every path.",
+        r"\nabla f=-(a-xy)\binom{y}{x},\qquad \nabla^2f=\begin{pmatrix}y^2&2xy-a\\2xy-a&x^2\end{pmatrix}",
+        "Exact calculus; checked against central differences.",
+        "landscape-hessian",
+    ),
+    (
+        "Curvature along a path",
+        "D",
+        r"\lambda_{\max}(\nabla^2f)=\tfrac{x^2+y^2}2+\sqrt{\big(\tfrac{x^2-y^2}2\big)^2+(2xy-a)^2}",
+        "The curve drawn along every path in the second chart.",
         "landscape-hessian",
     ),
     (
@@ -75,8 +81,10 @@ CARD = [
     (
         "The starts (Ward–Kolda at d = 1)",
         "D",
-        r"x_0=\frac1{\sqrt\eta\,C},\ \ y_0=\sqrt\eta\,D\,a,\quad \eta x_0^2=\frac1{C^2}=\frac1{64}\ \text{for every }\eta",
-        "Large only relative to y₀: its size is tied to the step, so its landing point is flat enough for that step.",
+        r"x_0=\frac1{\sqrt\eta\,C},\ \ y_0=\sqrt\eta\,D\,a,\quad \eta x_0^2=\frac1{C^2}=\frac1{64}\ \text{for every }\eta,"
+        r"\quad \frac{x_0}{y_0}=\frac{9}{32\,\eta a}",
+        "Not large in absolute terms, and above y₀ only while ηa < 9/32: its size is tied to the step, so its landing "
+        "point is flat enough for that step.",
         "landscape-starts",
     ),
     (
@@ -190,14 +198,13 @@ def messages(paths, a: float, eta: float) -> None:
 
 
 def table(paths, eta: float) -> list[dict]:
-    """One row per path: how it ended and whether its landing point is flat enough for the step."""
+    """One row per path: how it ended, and where the gradient flow from its start would land,
+    λ∞ = √(c² + 4a²), c = ‖x₀‖² − ‖y₀‖² (docs/theory.md#landscape-flow), against the step's limit."""
     rows = []
     for p in paths:
         X, Y = p.coords()
-        lam = float(p.curvature()[-1])
-        ok = None
-        if p.status == "converged":
-            ok = lam < 2 / eta if p.method != "agd" else lam < L.agd_curvature_limits(eta, p.a)[1]
+        lam_flow = L.flow_landing(float(X[0]), float(Y[0]), p.a)[2]
+        limit = 2 / eta if p.method != "agd" else L.agd_curvature_limits(eta, p.a)[1]
         rows.append(
             {
                 "start": L.STARTS[p.start],
@@ -205,9 +212,9 @@ def table(paths, eta: float) -> list[dict]:
                 "outcome": p.status if p.status != "diverged" else f"diverged at t = {p.diverged_at}",
                 "t": float(p.t[-1]),
                 "start (x, y)": f"({X[0]:.3g}, {Y[0]:.3g})",
-                "end (x, y)": "—" if p.status == "diverged" else f"({X[-1]:.3g}, {Y[-1]:.3g})",
-                "λ at the end": None if p.status == "diverged" else lam,
-                "flat enough for η": {True: "yes", False: "no", None: "—"}[ok],
+                "λ at the end": float("nan") if p.status == "diverged" else float(p.curvature()[-1]),
+                "flow's λ∞": lam_flow,
+                "λ∞ < limit": f"{'yes' if lam_flow < limit else 'no'} ({limit:.3g})",
             }
         )
     return rows

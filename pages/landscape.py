@@ -30,14 +30,18 @@ st.dataframe(
     V.table(paths, values["eta"]),
     hide_index=True,
     column_config={
-        "t": st.column_config.NumberColumn("iterations t", format="%.0f"),
+        "t": st.column_config.NumberColumn(format="%.0f"),
         "λ at the end": st.column_config.NumberColumn(format="%.4g"),
+        "flow's λ∞": st.column_config.NumberColumn(format="%.4g"),
     },
 )
 st.caption(
     style.md_escape(
-        "flat enough for η: the landing point's curvature λ is below 2/η (GD, flow) or below 2/η + ηa² (AGD). "
-        "Ward–Kolda's x₀ = 1/(√η C) is large only relative to y₀: ηx₀² = 1/64 for every step."
+        "flow's λ∞: the curvature where the gradient flow from the same start lands, √(c² + 4a²) with "
+        "c = x₀² − y₀² (docs/theory.md#landscape-flow); small steps follow it. The limit is 2/η for GD and the flow, "
+        "2/η + ηa² for AGD: a path whose λ∞ is above it cannot settle there — it is thrown to a flatter point or "
+        "diverges. Ward–Kolda's x₀ = 1/(√η C) is not large in absolute terms (and exceeds y₀ only while ηa < 9/32): "
+        "what it fixes is ηx₀² = 1/64 for every step, so its λ∞ stays below 2/η (docs/theory.md#landscape-starts)."
     )
 )
 V.theory_card()

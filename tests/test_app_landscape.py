@@ -76,6 +76,10 @@ def test_a_step_above_the_threshold_is_marked_on_the_chart_and_in_a_warning():
     assert at.query_params["eta"] == "0.5"  # the view is in the URL
     rows = at.dataframe[0].value
     assert "diverged at t = 6" in set(rows["outcome"])
+    unb = rows[rows["start"] == L.STARTS["unbalanced"]]  # the flow would land at √85 ≈ 9.22 > 2/η = 4: too sharp
+    assert list(unb["λ∞ < limit"]) == ["no (4.5)", "no (4)"] and round(unb["flow's λ∞"].iloc[0], 2) == 9.22
+    wk = rows[rows["start"] == L.STARTS["ward-kolda"]]  # Ward–Kolda's start lands flat enough for the same step
+    assert list(wk["λ∞ < limit"]) == ["yes (4.5)", "yes (4)"]
 
 
 def test_large_steps_gd_oscillates_agd_converges():

@@ -240,3 +240,19 @@ def test_starts_land_where_the_flow_formula_says_for_small_steps():
     thrown = L.iterate("gd", [3.0], [0.01], a, 0.3)
     assert thrown.status == "converged" and thrown.curvature()[-1] < 2 / 0.3 < np.sqrt(85)
     assert L.iterate("gd", [3.0], [0.01], a, 0.5).status == "diverged"
+
+
+def test_ward_kolda_x0_is_smaller_than_y0_at_the_default_step_of_the_worked_example():
+    """docs/theory.md#landscape-starts: "large X₀, small Y₀" holds only for small steps; at the paper's
+    default step it is the fixed scale ησ₁²(X₀) ≈ σ₁²(VᵀΦ₁)/C² and the column span that set X₀ apart."""
+    p = agd.make_problem(m=100, n=100, rank=5, kappa=10.0, spectrum="linear", seed=0, sigma1=10.0)
+    eta = 9 / (4 * 8 * 0.5 * p.sigma1)  # the default step, ησ₁ = 9/16
+    ratios, scales = [], []
+    for seed in range(5):
+        X0, Y0 = ward_kolda(p, 10, eta, np.random.default_rng(seed))
+        ratios.append(np.linalg.norm(X0, 2) / np.linalg.norm(Y0, 2))
+        scales.append(eta * np.linalg.norm(X0, 2) ** 2)
+    assert max(ratios) < 0.7 and min(ratios) > 0.3  # measured 0.39–0.63 over seeds 0–4: X₀ is the smaller
+    assert max(scales) < 4 / 64  # σ₁(VᵀΦ₁)² < 4: a small, step-independent scale
+    x0, y0 = L.wk_scalar_start(1.0, 0.5)
+    assert x0 < y0 and L.wk_scalar_start(1.0, 0.25)[0] > L.wk_scalar_start(1.0, 0.25)[1]  # the switch at ηa = 9/32
