@@ -224,8 +224,8 @@ def landscape_figure(paths, a: float, eta: float, *, vector: bool = False, heigh
 
 def _controls(fig: go.Figure, times, plot_px: float) -> None:
     """Plotly's own ▶ / ⏸ buttons and a slider over the frames (client-side; no server round trip)."""
-    still = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
-    play = dict(frame=dict(duration=FRAME_MS, redraw=False), fromcurrent=False, transition=dict(duration=0))
+    still = dict(frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0))
+    play = dict(frame=dict(duration=FRAME_MS, redraw=True), fromcurrent=False, transition=dict(duration=0))
     fig.update_layout(
         updatemenus=[
             dict(
