@@ -63,6 +63,7 @@ def test_the_map_renders_plays_and_scrubs(page, app_url):
     end = page.evaluate(STATE)
     assert end["active"] >= end["steps"] - 2 and end["points"] == before["points"]
     assert end["label"] != paused["label"] and end["label"].startswith("iteration t = ")
+    assert chart.locator(".contourlayer path").count() > 20  # the shading survives the frames (redraw)
     page.mouse.click(rail["x"] + 0.02 * rail["width"], rail["y"] + rail["height"] / 2)  # and back to the start
     page.wait_for_timeout(500)
     start = page.evaluate(STATE)
