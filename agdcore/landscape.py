@@ -27,7 +27,7 @@ METHODS = {"agd": "AGD", "gd": "GD", "flow": "gradient flow"}
 STARTS = {
     "balanced": "small balanced",
     "gaussian": "small Gaussian",
-    "ward-kolda": "Ward–Kolda (unbalanced)",
+    "ward-kolda": "Ward–Kolda, x₀ = 1/(8√η)",  # not "unbalanced": x₀ < y₀ once ηa > 9/32
     "unbalanced": "unbalanced, x₀ = 3√a",
 }
 TOL = 1e-10  # converged when |a − xy| (vector: ‖A − xyᵀ‖_F) ≤ TOL·a
