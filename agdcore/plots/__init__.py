@@ -7,6 +7,8 @@
 - :mod:`agdcore.plots.observed`: training loss and recovery error on observed data (completion,
   sensing), used by ``loss_figure`` for such runs; re-exported too;
 - :mod:`agdcore.plots.theory`: the Theory and Paper pages;
+- :mod:`agdcore.plots.landscape`, :mod:`agdcore.plots.curvature`: the Landscape page (contour map
+  with animated paths; curvature along the paths), re-exported too;
 - :mod:`agdcore.plots.sweep`: the Sweeps page;
 - :mod:`agdcore.plots._style`: the one house style (palette, font, log ticks, thinning).
 """
@@ -25,6 +27,8 @@ from ._style import (
     style_figure,
     thin,
 )
+from .curvature import curvature_figure
+from .landscape import landscape_figure
 from .observed import curve_names, is_observed, observed_loss_figure
 from .run import HOVER_FORMULA, OVERLAYS, bound_curves, loss_figure
 from .spectra import (
@@ -48,12 +52,14 @@ __all__ = [
     "SERIES",
     "balance_figure",
     "bound_curves",
+    "curvature_figure",
     "curve_names",
     "house_layout",
     "html",
     "index_colors",
     "is_observed",
     "iterations_figure",
+    "landscape_figure",
     "log_range",
     "log_tickvals",
     "loss_figure",
