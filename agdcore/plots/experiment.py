@@ -10,6 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..experiments._fits import loglog_slope
+from ..experiments.paper_more import kappa_points
 from ._style import SERIES, house_layout, log_range, set_log_range
 
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
@@ -29,6 +31,8 @@ def experiment_figure(outcome, title: str, x_log: bool = False) -> go.Figure:
 
     Runs on observed problems (completion, sensing) plot their recovery error ‖XYᵀ − M★‖²/‖M★‖² instead.
     """
+    if getattr(outcome, "figure", "curves") == "kappa":
+        return kappa_figure(outcome, title)
     runs = outcome.runs
     observed = any(r.config.observed for r in runs)
     what = "recovery error" if observed else "e_t"
@@ -89,6 +93,55 @@ def experiment_figure(outcome, title: str, x_log: bool = False) -> go.Figure:
             set_log_range(fig, log_range(xs, pad=0.05), "x", row=1, col=c)
         _log_y(fig, ys if ys.size else [1.0], row=1, col=c)
     fig.update_annotations(font_size=17)
+    return fig
+
+
+def kappa_figure(outcome, title: str) -> go.Figure:
+    """Iterations to TOL against κ (log-log): the runs, the least-squares line (labelled fitted) and slope 2.
+
+    The slope-2 line is the shape of the paper's κ² drawn through the smallest κ's point; its constant is
+    not the paper's (the paper's C could not be retrieved).
+    """
+    from ..experiments import TOL
+
+    k, its = kappa_points(outcome.runs)
+    fig = go.Figure()
+    src = outcome.runs[0].config.source if outcome.runs else ""
+    fig.add_scatter(
+        x=k,
+        y=its,
+        mode="markers+lines",
+        name=f"measured: iterations to e_t ≤ {TOL:g}, Ward–Kolda init [{src}]",
+        line=dict(color=SERIES[0], width=2),
+        marker=dict(size=11),
+        hovertemplate="κ = %{x:g}<br>%{y:,.0f} iterations<extra>measured</extra>",
+    )
+    if len(k) >= 2:
+        s, b = loglog_slope(k, its)
+        kk = np.geomspace(k[0], k[-1], 50)
+        fig.add_scatter(
+            x=kk,
+            y=np.exp(b) * kk**s,
+            mode="lines",
+            name=f"least-squares fit to these runs: T ∝ κ^{{{s:.2f}}} (slope and constant fitted)",
+            line=dict(color=SERIES[1], width=3),
+            hovertemplate=f"fitted: T = {np.exp(b):.3g}·κ^{s:.3f}<extra></extra>",
+        )
+        fig.add_scatter(
+            x=kk,
+            y=its[0] * (kk / k[0]) ** 2,
+            mode="lines",
+            name=f"slope 2: the κ² of the paper's count [V], through the κ = {k[0]:g} point (constant not the paper's)",
+            line=dict(color=SERIES[2], width=3, dash="dash"),
+            hovertemplate="κ² through the first point<extra></extra>",
+        )
+    house_layout(fig, title=title, height=580)
+    fig.update_xaxes(title_text="condition number κ = σ₁/σ_r (log scale)", type="log")
+    fig.update_yaxes(title_text=f"iterations to e_t ≤ {TOL:g} (log scale)", type="log")
+    xs, ys = _panel_data(fig, 1)
+    if xs.size:
+        set_log_range(fig, log_range(xs, pad=0.08), "x")
+        _log_y(fig, ys)
     return fig
 
 
