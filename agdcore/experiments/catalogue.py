@@ -90,7 +90,7 @@ EXPERIMENTS: dict[str, Experiment] = {
             "noise",
             "2 · Exact vs noisy low-rank matrices (Remark 4.7)",
             "Same matrix plus iid Gaussian noise N with ‖N‖_F/‖A‖_F = 10⁻³ or 10⁻². Width d = r = 5, Ward–Kolda init, "
-            "default step. With noise A is full rank: the column-span lemmas (paper Lemmas 4.5–4.6, Remark 4.7) no longer "
+            "default step. With noise A is full rank: the column-span invariance and the PL inequality (paper Lemmas 4.5–4.6, Remark 4.7) no longer "
             "hold and e_t cannot go below the Eckart–Young floor (σ₆² + σ₇² + …)/‖A‖²_F (exact), drawn dashed.",
             "The exact run drops to 1e-10; each noisy run falls at the same speed and then flattens exactly on its floor "
             "(≈ 9.0e-7 and 9.0e-5, about noise²). The status column says 'converged' because the stopping rule measures "
