@@ -39,7 +39,7 @@ EXPERIMENTS: dict[str, Experiment] = {
             "be retrieved, so this reproduces the claim, not the figure. The Gaussian d = 10 run is capped at 50 000 "
             "iterations so the experiment finishes in a few seconds. The dotted line is the shape of the paper's rate, "
             "T = C·κ²·log(1/ε), drawn as the error curve e₀·exp(−t/(ĉκ²)) with ĉ fitted so that it meets the Ward–Kolda "
-            "run at 1e-10: a fitted constant, not the paper's C (our copy lost it, docs/theory.md#paper-headline).",
+            "run at 1e-10: a fitted constant, not the paper's C (our copy lost it; docs/theory.md#fitted-shapes).",
             "Down to ≈ 1e-9 the runs are comparable — here the Gaussian ones are even a little faster (194 vs 268 "
             "iterations, seed 1). The difference is the tail: with d = 10 > r the Gaussian start leaves five spare column "
             "pairs of size ≈ 10⁻³ whose contribution decays only sub-linearly, so e_t stalls near 1.5e-10 and needs 38 987 "

@@ -218,7 +218,7 @@ KAPPA_EXP = Experiment(
     "0.05625 (the product's default, not the guarantee's ε-dependent step); one run per κ, iterations to 1e-10. The "
     "paper's count is C·factor·κ²·log(1/ε) [V] — an upper bound, so its κ² is a worst-case exponent. The dashed line "
     "has slope 2 (through the κ = 2 point; its constant is not the paper's); the solid line is the least-squares fit of "
-    "log T on log κ, slope and constant fitted. Log-log axes.",
+    "log T on log κ, slope and constant fitted (docs/theory.md#fitted-shapes). Log-log axes.",
     "Seed 1: 45, 105, 231, 538, 1 470 and 4 728 iterations; measured slope 1.32 — the count grows more slowly than "
     "κ², as the paper's remark that its rate is conservative allows. The slope rises with κ (1.19 for κ ≤ 16, 1.57 "
     "for κ ≥ 16). A likely reason, not checked here: at this step the factors re-balance, which gives a rate ∝ 1/κ, "
