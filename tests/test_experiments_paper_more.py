@@ -125,11 +125,27 @@ def test_general_matrix_reaches_the_eckart_young_floor(out):
     assert d10.floor == ga.floor < d5.floor
     assert abs(d5.final_error / d5.floor - 1) < 1e-6
     assert 0 <= d10.final_error / d10.floor - 1 < 0.01 and d10.y.min() >= d10.floor
-    assert [o.label.split(":")[0] for r in (d5, d10) for o in r.overlays] == [
+    assert [o.label.split(":")[0] for r in (d5, d10) for o in r.overlays if o.panel is None] == [
         "Eckart–Young floor, width 5",
         "Eckart–Young floor, width 10",
     ]
+    excess = {r.config.width: next(o for o in r.overlays if o.panel == "excess") for r in (d5, d10)}
+    assert excess[10].y[-1] == pytest.approx(d10.final_error - d10.floor) and excess[5].y[-1] < 1e-9
     texts = [c.text for c in out["general"].claims()]
     assert "92 iterations" in texts[1] and "148 iterations" in texts[2]
     for quoted in ("92", "148", "8.9e-3", "7.3e-3"):
         assert quoted in ex.EXPERIMENTS["general"].look_for, quoted
+
+
+def test_general_figure_has_a_panel_for_the_distance_to_each_floor(out):
+    fig = tp.experiment_figure(out["general"], "t", x_log=True)
+    excess = [d for d in fig.data if d.xaxis == "x2"]
+    assert len(excess) == 3 and all("e<sub>t</sub> − its floor" in d.name for d in excess)
+    assert all(d.line.dash == "solid" for d in excess)
+    assert fig.layout.yaxis2.type == "log" and fig.layout.xaxis2.type == "log"
+    assert fig.layout.yaxis2.title.text is None  # the panel's title says what it plots (no title over the left panel)
+    assert [a.text for a in fig.layout.annotations] == [
+        "e<sub>t</sub>",
+        "e<sub>t</sub> − each run's own Eckart–Young floor",
+    ]
+    assert min(min(d.y) for d in excess) > 0  # round-off at or below the floor is not drawn on a log axis

@@ -25,7 +25,8 @@ class Overlay:
     formula: str
     x: np.ndarray
     y: np.ndarray
-    panel: str | None = None  # None: the run's own panel
+    panel: str | None = None  # None: the run's own panel; "excess": the panel of e_t − floor
+    dash: str | None = None  # None: the figure's next overlay dash
 
 
 def thin(n: int, max_points: int = 2000) -> np.ndarray:
@@ -66,6 +67,18 @@ def overlays(cfg: RunConfig, res, problem) -> list[Overlay]:
         )
     if "rate_shape" in cfg.overlays:
         out.extend(rate_shape_overlay(res, problem.kappa))
+    if "excess" in cfg.overlays and res.floor > 0:
+        k = thin(len(res.t))
+        out.append(
+            Overlay(
+                f"{cfg.label}: e_t − its floor",
+                f"e_t − Σ_i>d σ_i²(A)/‖A‖²_F, floor {res.floor:.4g}",
+                res.t[k],
+                res.error[k] - res.floor,
+                panel="excess",
+                dash="solid",
+            )
+        )
     rate = (
         bounds.local_rate(cfg.algorithm, res.config["step"], problem.sigma_r) if "local_rate" in cfg.overlays else None
     )
