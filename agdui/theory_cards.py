@@ -46,7 +46,8 @@ CARDS = {
             "U",
             r"X_0=\frac{1}{\sqrt{\eta}\,C\,\sigma_1(A)}\,A\Phi_1,\qquad Y_0=\sqrt{\eta}\,D\,\sigma_1(A)\,\Phi_2,"
             r"\qquad \Phi_1\sim\mathcal N(0,\tfrac1d)^{n\times d},\ \Phi_2\sim\mathcal N(0,\tfrac1n)^{n\times d}",
-            "X₀ inside col(A), large; Y₀ small — confirmed in the paper's prose [V]. The exact scalings and variances are a "
+            "An 'unbalanced' start with X₀ inside col(A), rescaled by the step — the paper's prose [V]; X₀ large and Y₀ small "
+            "as a follow-up paper by Ward and co-authors puts it [S]. The exact scalings and variances are a "
             "reconstruction [U], supported by the verified v2 factor d/(√d−√(r−1))².",
             "wk-init",
         ),
