@@ -48,9 +48,11 @@ def sidebar() -> None:
             icon=":material/bolt:",
         )
     sb.caption(
-        "The first preset is the paper's headline comparison (same step η = 9/(4Cνσ₁), d = 10; "
-        "σ(A) = 10, 7.75, 5.5, 3.25, 1 as in docs/theory.md#worked-example). Expect about 300 against tens of "
-        "thousands of iterations; it takes ~10 s."
+        "The first preset compares the Ward–Kolda start with a small Gaussian one, the comparison the paper's "
+        "Fig. 1 makes in words (its settings could not be retrieved), at one step for both: η = 9/(4Cνσ₁), the "
+        "product's default, graded [S] — not the ε-dependent step of the paper's guarantee (Cor. 5.2, Eq. (8)). "
+        "d = 10, σ(A) = 10, 7.75, 5.5, 3.25, 1 as in docs/theory.md#worked-example. Expect about 300 against tens "
+        "of thousands of iterations; it takes ~10 s."
     )
     sb.header("Layout")
     widget(P["n_configs"], PREFIX, sb)

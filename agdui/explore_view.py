@@ -69,7 +69,7 @@ def sidebar(upload) -> None:
         st.caption(f"d/r = {_v('width')}/{_rank_now(upload)} = {_v('width') / max(_rank_now(upload), 1):.3g}")
         for opt in S.options_of(_v("algorithm"), _v("init")):
             _option_field(P[opt.name], opt, upload)
-        widget(P["step"], PREFIX, placeholder=f"theory default: {_step_hint(upload)}")
+        widget(P["step"], PREFIX, placeholder=f"default step: {_step_hint(upload)}")
         c1, c2 = st.columns(2)
         widget(P["max_iter"], PREFIX, c1)
         widget(P["tol"], PREFIX, c2)

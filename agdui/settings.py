@@ -103,7 +103,16 @@ def solver_params() -> list[Param]:
         Param("init", "ward-kolda", "choice", choices=tuple(agd.INITIALIZERS), label="Initialization"),
         Param("width", 10, "int", 1, 500, label="Factor width d"),
         *option_params(),
-        Param("step", None, "optfloat", 1e-12, 1e6, label="Step size η (empty = theory default)", fmt="%.5g"),
+        Param(
+            "step",
+            None,
+            "optfloat",
+            1e-12,
+            1e6,
+            label="Step size η (empty = default step)",
+            fmt="%.5g",
+            help="empty: the product's default step — 9/(4Cνσ₁) with the Ward–Kolda init (the largest step of its assumptions as third-party code reads them, graded [S]; not the ε-dependent step of the paper's guarantee, Cor. 5.2, Eq. (8)), 0.5 for the preconditioned methods (docs/theory.md#step-range)",
+        ),
         Param(
             "max_iter",
             10_000,

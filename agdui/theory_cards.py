@@ -27,8 +27,9 @@ CARDS = {
             "U",
             r"X_{t+1}=X_t+\eta\,(A-X_tY_t^\top)\,Y_t,\qquad "
             r"Y_{t+1}=Y_t+\eta\,(A-X_{t+1}Y_t^\top)^\top X_{t+1}",
-            "Fixed step η, X first then Y with the new X. The formulas (A1a–b) were lost from the stored text; the order is "
-            "a recollection [U], the formulas themselves are the standard gradients [D].",
+            "Fixed step η; the second half-step uses the first one's result — the prose calls the update alternating [V]. "
+            "Its formulas (A1a–b) were lost from the stored text, so which factor moves first is not in it [U]: X first is "
+            "the product's choice. The formulas themselves are the standard gradients [D].",
             "agd-update",
         ),
         (
@@ -45,7 +46,8 @@ CARDS = {
             "U",
             r"X_0=\frac{1}{\sqrt{\eta}\,C\,\sigma_1(A)}\,A\Phi_1,\qquad Y_0=\sqrt{\eta}\,D\,\sigma_1(A)\,\Phi_2,"
             r"\qquad \Phi_1\sim\mathcal N(0,\tfrac1d)^{n\times d},\ \Phi_2\sim\mathcal N(0,\tfrac1n)^{n\times d}",
-            "X₀ inside col(A), large; Y₀ small — confirmed in the paper's prose [V]. The exact scalings and variances are a "
+            "An 'unbalanced' start with X₀ inside col(A), rescaled by the step — the paper's prose [V]; X₀ large and Y₀ small "
+            "as a follow-up paper by Ward and co-authors puts it [S]. The exact scalings and variances are a "
             "reconstruction [U], supported by the verified v2 factor d/(√d−√(r−1))².",
             "wk-init",
         ),
@@ -54,6 +56,8 @@ CARDS = {
             "S",
             r"C=8,\quad \nu=\tfrac12,\quad D=\frac{C\nu}{9},\quad \eta=\frac{9}{4C\nu\,\sigma_1(A)}",
             "From a third-party implementation (ward_and_kolda_init) [S]; that they are the paper's is unconfirmed [U]. "
+            "η = 9/(4Cνσ₁) is the product's default step: the largest step of the assumptions as that code reads them, "
+            "not the ε-dependent step of the paper's guarantee (Cor. 5.2, Eq. (8)), which is far smaller. "
             "Note η ∝ 1/σ₁(A), not 1/σ₁².",
             "step-range",
         ),
@@ -68,7 +72,8 @@ CARDS = {
             "δ (A2d)",
             "U",
             r"\delta=(C_1\nu)^{d-r+1}+e^{-C_2 d}\ (+\ \text{Gaussian upper-tail terms})",
-            "C₁, C₂ are the non-explicit Rudelson–Vershynin constants (Prop. A.1). Below we estimate the lower-tail event "
+            "C₁, C₂ are the universal constants of the paper's Prop. A.1 [V] — read as Rudelson–Vershynin's small-ball "
+            "constants, which are not explicit [U]. Below we estimate the lower-tail event "
             "P[σ_r(VᵀΦ₁) < ρ] by Monte Carlo instead of inventing C₁, C₂.",
             "delta",
         ),
@@ -92,7 +97,7 @@ CARDS = {
             "A-priori rate",
             "D",
             B["a_priori"].latex,
-            "Derived with probability ≥ 1 − δ for η below an explicit threshold. Not the paper's Theorem 5.1.",
+            "Derived with probability ≥ 1 − δ for η below an explicit threshold. Not the rate of the paper's Theorem 5.1.",
             "a-priori-bound",
         ),
         (

@@ -126,7 +126,9 @@ def main() -> None:
             "Each experiment reruns, with this dashboard's solver, a comparison the sources describe. Settings come from "
             f"docs/theory.md#worked-example and the peer methods' sections there; every run stops at e_t − floor ≤ {ex.TOL:g} with "
             "e_t = ‖A − XYᵀ‖²_F/‖A‖²_F. The numbers in the captions are for seed 1; the check-marked lines under each "
-            "chart re-check the caption's claims on the run you see. Experiments 5a–5b are on observed problems (sensing, "
+            "chart re-check the caption's claims on the run you see; fitted lines say so (docs/theory.md#fitted-shapes). "
+            "Experiments 1b–1d and 2b are the runs a reader of the paper tries next. Experiments 5a–5b are on observed "
+            "problems (sensing, "
             "completion): they plot the recovery error ‖XYᵀ − M★‖²/‖M★‖² and stop on the training loss. Grades: "
             + grades.legend()
             + "."

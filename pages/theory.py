@@ -106,7 +106,7 @@ def calculator() -> dict | None:
     st.markdown(
         f"Closed-form bound (docs/theory.md#iterations-bound): T ≤ C′·{v['v2']:.3f}·κ²·log(e₀/ε) + 1 = **{v['T_closed']:.4g}** with "
         f"C′ = C²/(2(1−θ)²ν²) = {v['C_prime']:.4g} {badge('D')}.  The paper's v2 bound is **C × "
-        f"{v['paper_T_over_C']:.4g}** for an absolute constant C it does not state {badge('V')}."
+        f"{v['paper_T_over_C']:.4g}** for an explicit numerical constant C that our copy of the paper lost {badge('V')}."
     )
     shared = (p["C"], p["nu"], p["theta"], p["eps"], p["e0"])
     style.show_chart(tp.t_vs_kappa_figure(v["r"], v["d"], *shared, p["kappa"]), key="th_fig_kappa")
@@ -143,7 +143,9 @@ def main() -> None:
     st.title("Theory: what is proved, by whom, and how sure we are")
     st.caption(
         "Ward & Kolda, *Convergence of Alternating Gradient Descent for Matrix Factorization*, NeurIPS 2023 "
-        "(arXiv 2305.06927). The stored copy of the paper lost its formulas; every statement below carries a grade."
+        "(arXiv 2305.06927). The stored copy of the paper lost its formulas; every statement below carries a grade. "
+        + notes.link("paper-map", "The map of the paper's numbered statements")
+        + " (docs/theory.md#paper-map) says what each Lemma, Proposition, Corollary and Theorem is about."
     )
     st.header("The mathematics, graded")
     formulas()

@@ -92,11 +92,11 @@ def test_paper_opens_with_the_first_chart_drawn_and_cached_on_its_settings():
     assert not at.exception and not at.error
     (spec,) = charts(at)
     assert spec["layout"]["title"]["text"] == FIRST.format(seed=1)
-    assert len(spec["data"]) == 4  # three runs and the live bound
+    assert len(spec["data"]) == 5  # three runs, the live bound and the fitted shape of the paper's rate
     claims = [m.value for m in at.markdown if "material/check_circle" in m.value or "material/cancel" in m.value]
-    assert len(claims) == 4 and all("check_circle" in c for c in claims)  # experiment 1's claims, holding
-    assert len(at.button) == len(ex.EXPERIMENTS) == 9
-    assert [e.label for e in at.expander] == ["Full settings, and the numbers to expect (seed 1)"] * 9
+    assert len(claims) == 5 and all("check_circle" in c for c in claims)  # experiment 1's claims, holding
+    assert len(at.button) == len(ex.EXPERIMENTS) == 13
+    assert [e.label for e in at.expander] == ["Full settings, and the numbers to expect (seed 1)"] * 13
     text = [m.value for m in at.markdown]
     for exp in ex.EXPERIMENTS.values():
         assert any(exp.summary[:40] in t for t in text), exp.key  # the short claim shown first

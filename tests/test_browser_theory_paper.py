@@ -53,9 +53,9 @@ def test_paper_opens_with_the_first_chart_drawn(page, app_url):
     wait_for_app_run(page)
     assert_no_exception(page)
     assert first.get_by_test_id("stPlotlyChart").count() == 1
-    assert first.get_by_text("check_circle").count() == 4 and first.get_by_text("cancel").count() == 0
+    assert first.get_by_text("check_circle").count() == 5 and first.get_by_text("cancel").count() == 0
     assert page.get_by_test_id("stPlotlyChart").count() == 1  # nothing else ran
-    assert page.get_by_test_id("stExpander").count() == 9  # the full settings are folded away
+    assert page.get_by_test_id("stExpander").count() == 13  # the full settings are folded away
     first.get_by_test_id("stPlotlyChart").scroll_into_view_if_needed()
     page.mouse.move(5, 5)
     path = screenshot(page, "paper_opening")
@@ -65,7 +65,7 @@ def test_paper_opens_with_the_first_chart_drawn(page, app_url):
 def test_paper_page_runs_an_experiment_by_click(page, app_url):
     seconds = goto(page, app_url, "Paper", "Paper: one-click reproductions")
     assert_no_exception(page)
-    assert page.get_by_role("button", name="Run").count() == 9
+    assert page.get_by_role("button", name="Run").count() == 13
     t0 = time.perf_counter()
     page.locator(".st-key-pp_run_nystrom").get_by_role("button", name="Run").click()
     wait_for_app_run(page)

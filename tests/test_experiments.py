@@ -26,7 +26,7 @@ def test_configurations_are_valid_and_labelled(key):
     assert len({c.label for c in exp.runs}) == len(exp.runs)
     for cfg in exp.runs:
         assert cfg.source and cfg.problem in ex.PROBLEMS
-        assert set(cfg.overlays) <= {"live_bound", "floor", "local_rate", "as_time"}
+        assert set(cfg.overlays) <= {"live_bound", "floor", "local_rate", "as_time", "rate_shape", "excess"}
         assert cfg.panel == ("time" if cfg.algorithm == "flow" else "iteration")
         p = cfg.make_problem()
         res = agd.solve(

@@ -49,10 +49,11 @@ class RunConfig:
     problem: str = "wk"
     noise: float = 0.0
     seeds: int = 1  # > 1: pointwise median over that many consecutive seeds
-    overlays: tuple = ()  # any of "live_bound", "floor", "local_rate"
+    overlays: tuple = ()  # any of "live_bound", "floor", "local_rate", "as_time", "rate_shape"
     theory_columns: bool = False  # add the v1/v2 factors and the derived a-priori T to the table
     color: int | None = None  # index into the figure's palette (None: the run's position)
     dash: str = "solid"  # Plotly line dash of the run's curve
+    problem_over: tuple = ()  # (name, value) pairs overriding PROBLEMS[problem], e.g. (("kappa", 4.0),)
 
     @property
     def panel(self) -> str:
@@ -64,8 +65,12 @@ class RunConfig:
         """Whether the run is on an observed problem (completion, sensing): the curve is the recovery error."""
         return "observe" in PROBLEMS[self.problem]
 
+    def spec(self) -> dict:
+        """The problem's settings: PROBLEMS[problem] with ``problem_over`` applied."""
+        return {**PROBLEMS[self.problem], **dict(self.problem_over)}
+
     def make_problem(self):
-        spec = dict(PROBLEMS[self.problem])
+        spec = self.spec()
         return MAKERS[spec.pop("observe", "dense")](**spec, noise=self.noise)
 
 
@@ -106,6 +111,7 @@ class Experiment:
     x_log: bool = False
     milestones: tuple = ()  # extra error levels tabulated besides TOL
     summary: str = ""  # what a reader needs before the chart: the claim and what to look for (2–3 sentences)
+    figure: str = "curves"  # "curves": e_t of every run; "kappa": iterations to TOL against κ (log-log)
 
 
 @dataclass
@@ -115,6 +121,7 @@ class ExperimentOutcome:
     runs: list
     stopped: bool = False
     check: Callable | None = field(default=None, repr=False)  # the experiment's claims function
+    figure: str = "curves"  # which figure the Paper page draws (Experiment.figure)
 
     def table(self) -> list[dict]:
         """One row per run: iterations (or flow time) to e_t − floor ≤ TOL and the milestones, final e_t, floor, seconds."""
@@ -210,6 +217,8 @@ def run_config(cfg: RunConfig, seed: int, callback=None, milestones: tuple = ())
     training, y = (y, res.recovery_error) if observed else (None, y)
     if cfg.theory_columns:
         extra = {**_theory_columns(cfg, problem), **extra}
+    if cfg.problem_over:
+        extra = {_OVER_NAMES.get(k, k): v for k, v in cfg.problem_over} | extra
     idx = np.nonzero(np.isfinite(y))[0] if observed else np.arange(len(y))  # recovery: where evaluated
     k = idx[thin(len(idx))]
     status = "stopped" if any(r.status == "stopped" for r in results) else res.status
@@ -230,6 +239,9 @@ def run_config(cfg: RunConfig, seed: int, callback=None, milestones: tuple = ())
         None if training is None else training[k],
         problem.why_no_theory if observed else "",
     )
+
+
+_OVER_NAMES = {"kappa": "κ"}
 
 
 def _theory_columns(cfg: RunConfig, problem, C: float = 8.0, nu: float = 0.5, theta: float = 0.5) -> dict:

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import bounds
 from ._run import TOL, Claim, RunOutcome, _fmt
+from .paper_more import rate_shape_claim
 
 
 def _by_label(runs, start: str) -> RunOutcome:
@@ -34,6 +35,7 @@ def _claims_init(runs):
             f"without spare columns (d = r = 5) the Gaussian run does not stall ({_fmt(g5.to_tol)}).",
             g5.to_tol is not None and g5.to_tol <= 1000,
         ),
+        rate_shape_claim(wk),
     ]
 
 

@@ -10,6 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..experiments._fits import loglog_slope
+from ..experiments.paper_more import kappa_points
 from ._style import SERIES, house_layout, log_range, set_log_range
 
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
@@ -21,6 +23,11 @@ def _log_y(fig: go.Figure, values, **where) -> None:
 
 
 E_TITLE = "e<sub>t</sub> = ‖A − XY<sup>T</sup>‖<sub>F</sub><sup>2</sup> / ‖A‖<sub>F</sub><sup>2</sup> (log scale)"
+PANEL_TITLES = {"iteration": "x-axis: iteration t", "time": "x-axis: time t"}
+EXCESS_TITLES = {  # both panels on iterations: the titles say what is plotted (log scales)
+    "iteration": "e<sub>t</sub>",
+    "excess": "e<sub>t</sub> − each run's own Eckart–Young floor",
+}
 RECOVERY_TITLE = "recovery ‖XY<sup>T</sup> − M★‖<sup>2</sup> / ‖M★‖<sup>2</sup> (log scale)"
 
 
@@ -29,16 +36,18 @@ def experiment_figure(outcome, title: str, x_log: bool = False) -> go.Figure:
 
     Runs on observed problems (completion, sensing) plot their recovery error ‖XYᵀ − M★‖²/‖M★‖² instead.
     """
+    if getattr(outcome, "figure", "curves") == "kappa":
+        return kappa_figure(outcome, title)
     runs = outcome.runs
     observed = any(r.config.observed for r in runs)
     what = "recovery error" if observed else "e_t"
     used = {r.config.panel for r in runs} | {o.panel for r in runs for o in r.overlays if o.panel}
-    panels = [p for p in ("iteration", "time") if p in used] or ["iteration"]
+    panels = [p for p in ("iteration", "time", "excess") if p in used] or ["iteration"]
     fig = make_subplots(
         rows=1,
         cols=len(panels),
         horizontal_spacing=0.1,
-        subplot_titles=[("x-axis: time t" if p == "time" else "x-axis: iteration t") for p in panels]
+        subplot_titles=[(EXCESS_TITLES if "excess" in panels else PANEL_TITLES)[p] for p in panels]
         if len(panels) > 1
         else None,
     )
@@ -61,13 +70,14 @@ def experiment_figure(outcome, title: str, x_log: bool = False) -> go.Figure:
         for j, ov in enumerate(run.overlays):
             ocol = panels.index(ov.panel or run.config.panel) + 1
             ounit = "time t" if (ov.panel or run.config.panel) == "time" else "iteration t"
+            dash = ov.dash or DASHES[1 + j % 4]
             ox, oy = _positive(ov.x, ov.y, x_log)
             fig.add_scatter(
                 x=ox,
                 y=oy,
                 mode="lines",
                 name=ov.label,
-                line=dict(color=color, width=2.5, dash=DASHES[1 + j % 4]),
+                line=dict(color=color, width=2.5, dash=dash),
                 row=1,
                 col=ocol,
                 hovertemplate=f"{ounit} = %{{x:.4g}}<br>%{{y:.3e}}<extra>{ov.formula}</extra>",
@@ -83,12 +93,63 @@ def experiment_figure(outcome, title: str, x_log: bool = False) -> go.Figure:
             row=1,
             col=c,
         )
-        fig.update_yaxes(title_text=(RECOVERY_TITLE if observed else E_TITLE) if c == 1 else None, row=1, col=c)
+        ytitle = (RECOVERY_TITLE if observed else E_TITLE) if c == 1 else None
+        fig.update_yaxes(title_text=ytitle, row=1, col=c)
         xs, ys = _panel_data(fig, c)
         if x_log and xs.size:
             set_log_range(fig, log_range(xs, pad=0.05), "x", row=1, col=c)
         _log_y(fig, ys if ys.size else [1.0], row=1, col=c)
     fig.update_annotations(font_size=17)
+    return fig
+
+
+def kappa_figure(outcome, title: str) -> go.Figure:
+    """Iterations to TOL against κ (log-log): the runs, the least-squares line (labelled fitted) and slope 2.
+
+    The slope-2 line is the shape of the paper's κ² drawn through the smallest κ's point; its constant is
+    not the paper's (the paper's C could not be retrieved).
+    """
+    from ..experiments import TOL
+
+    k, its = kappa_points(outcome.runs)
+    fig = go.Figure()
+    src = outcome.runs[0].config.source if outcome.runs else ""
+    fig.add_scatter(
+        x=k,
+        y=its,
+        mode="markers+lines",
+        name=f"measured: iterations to e_t ≤ {TOL:g}, Ward–Kolda init [{src}]",
+        line=dict(color=SERIES[0], width=2),
+        marker=dict(size=11),
+        hovertemplate="κ = %{x:g}<br>%{y:,.0f} iterations<extra>measured</extra>",
+    )
+    if len(k) >= 2:
+        s, b = loglog_slope(k, its)
+        kk = np.geomspace(k[0], k[-1], 50)
+        fig.add_scatter(
+            x=kk,
+            y=np.exp(b) * kk**s,
+            mode="lines",
+            name=f"least-squares fit to these runs: T ∝ κ^{{{s:.2f}}} (slope and constant fitted)",
+            line=dict(color=SERIES[1], width=3),
+            hovertemplate=f"fitted: T = {np.exp(b):.3g}·κ^{s:.3f}<extra></extra>",
+        )
+        fig.add_scatter(
+            x=kk,
+            y=its[0] * (kk / k[0]) ** 2,
+            mode="lines",
+            name=f"slope 2: the κ² of the paper's count [V], through the κ = {k[0]:g} point (constant not the paper's)",
+            line=dict(color=SERIES[2], width=3, dash="dash"),
+            hovertemplate="κ² through the first point<extra></extra>",
+        )
+    house_layout(fig, title=title, height=580)
+    fig.update_xaxes(title_text="condition number κ = σ<sub>1</sub>/σ<sub>r</sub> (log scale)", type="log")
+    fig.update_yaxes(title_text=f"iterations to e<sub>t</sub> ≤ {TOL:g} (log scale)", type="log")
+    xs, ys = _panel_data(fig, 1)
+    if xs.size:
+        set_log_range(fig, log_range(xs, pad=0.08), "x")
+        fig.update_yaxes(type="log")
+        set_log_range(fig, log_range(ys, pad=0.15), "y")
     return fig
 
 
