@@ -48,10 +48,10 @@ BOUND_INFO: dict[str, BoundInfo] = {
         ),
         BoundInfo(
             "paper_T",
-            "paper: T = C·d/(√d−√(r−1))²·κ²·log(1/ε) (constant C not stated)",
+            "paper: T = C·d/(√d−√(r−1))²·κ²·log(1/ε) (C a numerical constant; its value is not in our copy)",
             "paper",
             r"T = C\,\frac{d}{(\sqrt d-\sqrt{r-1})^2}\,\frac{\sigma_1^2(A)}{\sigma_r^2(A)}\,\log(1/\varepsilon)",
-            "Ward & Kolda, arXiv v2 / NeurIPS 2023, introduction [V]; C is an unstated absolute constant (docs/theory.md#paper-headline)",
+            "Ward & Kolda, arXiv v2 / NeurIPS 2023, introduction [V]; C is a numerical constant (“a numerical constant”, introduction); its value is not in our copy of the text (docs/theory.md#paper-headline)",
         ),
         BoundInfo(
             "paper_T_v1",

@@ -3,7 +3,7 @@
 Grades follow ``docs/theory.md``: **paper** = verified in Ward & Kolda's own text [V];
 **secondary** = a third-party source [S]; **derived** = derived with proof in docs/theory.md and
 checked numerically [D]; **unverified** = recollection [U]. No derived bound is presented as the
-paper's theorem: the paper's headline complexity is only known up to an unstated constant C, so
+paper's theorem: the paper's headline complexity is only known up to a numerical constant C (its value is not in our copy), so
 it is offered as a *shape* (κ², d/(√d − √(r−1))²), never as a curve with a made-up constant.
 """
 

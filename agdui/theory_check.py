@@ -57,7 +57,7 @@ def quantity_rows(result) -> list[tuple[str, str, str]]:
         (
             r"$d/(\sqrt d-\sqrt{r-1})^2$",
             _num(b.get("overparam_factor_v2")),
-            r"over-parameterization factor in $T=C\cdot$factor$\cdot\kappa^2\log(1/\varepsilon)$, $C$ unstated — paper (v2)",
+            r"over-parameterization factor in $T=C\cdot$factor$\cdot\kappa^2\log(1/\varepsilon)$, $C$ a numerical constant whose value our copy lost — paper (v2)",
         ),
         (
             r"$q_{\text{observed}}$",
@@ -130,7 +130,9 @@ def theory_check(result) -> None:
         lines = ["| | value | meaning — source |", "|---|---:|---|"]
         lines += [f"| {q} | {v} | {s} |" for q, v, s in quantity_rows(result)]
         st.markdown("\n".join(lines))
-    st.markdown("The paper's headline (Ward & Kolda, NeurIPS 2023; the constant $C$ is not stated):")
+    st.markdown(
+        "The paper's headline (Ward & Kolda, NeurIPS 2023; $C$ is a numerical constant whose value our copy of the text lost):"
+    )
     st.latex(
         r"T \;=\; C\,\frac{d}{(\sqrt d-\sqrt{r-1})^2}\,\frac{\sigma_1^2(A)}{\sigma_r^2(A)}\,"
         r"\log\frac1\varepsilon \quad\text{iterations to}\quad \|A-X_TY_T^\top\|_F^2\le\varepsilon\|A\|_F^2"

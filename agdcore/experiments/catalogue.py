@@ -108,7 +108,7 @@ EXPERIMENTS: dict[str, Experiment] = {
             "3 · The effect of d/r (d = r, 2r, 4r)",
             "Ward–Kolda init, default step, r = 5 and d = 5, 10, 20; five seeds each, the curve is the pointwise median. "
             "The table adds the paper's over-parameterization factors (v2: d/(√d−√(r−1))², v1: d/(d−r), both [V] up to an "
-            "unstated constant) and the derived a-priori T(1e-10) of docs/theory.md#iterations-bound (C = 8, ν = ½, θ = ½, e₀ = 1).",
+            "constant C whose value our copy lost) and the derived a-priori T(1e-10) of docs/theory.md#iterations-bound (C = 8, ν = ½, θ = ½, e₀ = 1).",
             "The v2 factor drops from 89.7 (d = r) to 7.4 (d = 2r) and 3.3 (d = 4r), and the derived a-priori T with it, "
             "but the measured medians barely move (≈ 360, 290, 300 iterations for seeds 1–5): the factor bounds the worst "
             "likely σ_r(VᵀΦ₁) of the init, and at a practical step X₀ re-balances quickly, so the a-priori bounds are "
