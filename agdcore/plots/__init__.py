@@ -21,10 +21,12 @@ from ._style import (
     log_range,
     log_tickvals,
     positive,
+    projector,
     set_log_range,
     style_figure,
     thin,
 )
+from .lesson import runs_figure
 from .observed import curve_names, is_observed, observed_loss_figure
 from .run import HOVER_FORMULA, OVERLAYS, bound_curves, loss_figure
 from .spectra import (
@@ -59,7 +61,9 @@ __all__ = [
     "loss_figure",
     "observed_loss_figure",
     "positive",
+    "projector",
     "roundoff_note",
+    "runs_figure",
     "set_log_range",
     "singular_values_figure",
     "spectrum_figure",

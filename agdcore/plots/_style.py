@@ -299,3 +299,52 @@ def _rgba(hex_color: str, alpha: float) -> str:
     h = hex_color.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+PROJECTOR = dict(font=1.3, line=1.5, min_line=3.0, marker=1.4)  # the Lesson's scale factors
+
+
+def projector(fig: go.Figure, scale: dict | None = None) -> go.Figure:
+    """The projector setting of any house figure, in place: every font (titles, axes, ticks, legend,
+    hover, annotations, colour bars) ×1.3 and every line ×1.5 (at least 3 px), markers ×1.4 — so a
+    chart stays readable from the back of a room at 1280×720. One rule for every builder: pass the
+    figure a builder returned (``projector(loss_figure(r))``); the house style itself is unchanged.
+    """
+    s = {**PROJECTOR, **(scale or {})}
+
+    def big(size, default):
+        return round((size or default) * s["font"])
+
+    lay = fig.layout
+    fig.update_layout(
+        font_size=big(lay.font.size, FONT["size"]),
+        title_font_size=big(lay.title.font.size, 20),
+        legend_font_size=big(lay.legend.font.size, 15),
+        hoverlabel_font_size=big(lay.hoverlabel.font.size, 15),
+    )
+    if lay.title.subtitle is not None and lay.title.subtitle.text:
+        fig.update_layout(title_subtitle_font_size=big(lay.title.subtitle.font.size, 15))
+    fig.for_each_xaxis(
+        lambda a: a.update(tickfont_size=big(a.tickfont.size, 15), title_font_size=big(a.title.font.size, 17))
+    )
+    fig.for_each_yaxis(
+        lambda a: a.update(tickfont_size=big(a.tickfont.size, 15), title_font_size=big(a.title.font.size, 17))
+    )
+    for ann in lay.annotations or ():
+        ann.font.size = big(ann.font.size, 15)
+    for trace in fig.data:
+        line = getattr(trace, "line", None)  # heatmaps have none
+        if line is not None:
+            line.width = max(s["min_line"], (line.width or 2) * s["line"])
+        marker = getattr(trace, "marker", None)
+        if marker is not None and isinstance(getattr(marker, "size", None), (int, float)):
+            marker.size = marker.size * s["marker"]
+    for shape in lay.shapes or ():  # e.g. the divergence marker's vertical line
+        shape.line.width = max(s["min_line"], (shape.line.width or 2) * s["line"])
+    for ax in ("coloraxis", "coloraxis2"):
+        cb = getattr(lay, ax, None)
+        if cb is not None and cb.colorbar is not None:
+            cb.colorbar.tickfont.size = big(cb.colorbar.tickfont.size, 13)
+    top = (lay.margin.t or 56) * s["font"]
+    fig.update_layout(margin_t=round(top), height=round((lay.height or 460) * 1.1))
+    return fig

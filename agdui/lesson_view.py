@@ -1,0 +1,97 @@
+"""The Lesson page's pieces: the step from the URL, cached runs, and the charts of a step in the
+projector setting. The content (steps, settings, texts, questions) is :mod:`agdcore.lesson`'s."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from agdcore import lesson as L
+from agdcore import plots
+
+from . import live, style
+from . import reconstruction_view as RV
+
+N_STEPS = len(L.STEPS)
+KEY = "lesson"
+
+CSS = """
+<style>
+.lesson-text { font-size: 1.3rem; line-height: 1.5; margin: 0.2rem 0 0.6rem 0; }
+.lesson-question { font-size: 1.3rem; line-height: 1.45; }
+</style>
+"""
+
+
+def step_from_url() -> tuple[int, str | None]:
+    """(step number 1…N, error message or None) from ``?step=``; anything invalid falls back to 1."""
+    raw = st.query_params.get("step")
+    if raw is None:
+        return 1, None
+    try:
+        k = int(raw)
+    except (TypeError, ValueError):
+        k = 0
+    if 1 <= k <= N_STEPS:
+        return k, None
+    return 1, f"URL parameter 'step' must be a whole number in 1 … {N_STEPS}, got {raw!r}; showing step 1."
+
+
+def go_to(k: int) -> None:
+    """Button callback: make step k the page's state (and its shareable URL)."""
+    st.query_params["step"] = str(min(max(int(k), 1), N_STEPS))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def problem_of(step: int, label: str):
+    return L.build_problem(_run(step, label))
+
+
+@st.cache_resource(max_entries=32, show_spinner="Solving…")
+def result_of(step: int, label: str, keep_factors: bool):
+    """One run of a step (cached: a step's state is computed once per server)."""
+    return L.solve_run(_run(step, label), keep_factors=keep_factors)
+
+
+def _run(step: int, label: str):
+    return next(r for r in L.STEPS[step - 1].runs if r.label == label)
+
+
+def results(step: int) -> dict:
+    """label -> Result for every run of the step (the first keeps its factors when pictures are drawn)."""
+    s = L.STEPS[step - 1]
+    pics = "pictures" in s.charts
+    return {r.label: result_of(step, r.label, pics and i == 0) for i, r in enumerate(s.runs)}
+
+
+def text_block(text: str, cls: str = "lesson-text") -> None:
+    st.markdown(f"<div class='{cls}'>{html.escape(text)}</div>", unsafe_allow_html=True)
+
+
+def charts(step: int, res: dict) -> None:
+    """The step's charts, each through :func:`agdcore.plots.projector` (large fonts, thick lines)."""
+    s = L.STEPS[step - 1]
+    first = s.runs[0]
+    r0 = res[first.label]
+    figs = []
+    for name in s.charts:
+        if name == "pictures":
+            problem = problem_of(step, first.label)
+            RV.panel(
+                problem,
+                first.solve,
+                live.run_key({"lesson": step, "run": first.label}),
+                r0,
+                f"{KEY}{step}",
+                decorate=lambda f: plots.projector(f),
+            )
+        elif name == "compare":
+            figs.append((name, plots.runs_figure(list(res.items()), title=f"e_t of each run: {s.title.lower()}")))
+        elif name == "loss":
+            figs.append((name, plots.loss_figure(r0, title=f"e_t of {first.label}")))
+        elif name == "sv_x":
+            figs.append((name, plots.singular_values_figure(r0, "X")))
+    cols = st.columns(len(figs)) if len(figs) > 1 else [st.container()]
+    for col, (name, fig) in zip(cols, figs):
+        style.show_chart(plots.projector(fig), f"{KEY}{step}__chart_{name}", col)
