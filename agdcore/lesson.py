@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .algorithms import default_step
-from .completion import make_completion
-from .images import make_image_problem
+from .completion import completion_from_matrix
+from .images import best_rank_approximation, load_image, make_image_problem
 from .problem import make_problem
 from .solver import solve
 
@@ -29,7 +29,7 @@ class LessonRun:
     label: str
     solve: dict
     problem: dict = field(default_factory=lambda: dict(BASE))
-    kind: str = "synthetic"  # "synthetic" (make_problem), "photo" (make_image_problem), "completion"
+    kind: str = "synthetic"  # "synthetic" (make_problem), "photo" (make_image_problem), "photo-completion"
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,10 @@ def build_problem(run: LessonRun):
     """The problem of a run (a fresh object; the page caches it)."""
     if run.kind == "photo":
         return make_image_problem()
-    if run.kind == "completion":
-        return make_completion(**run.problem)
+    if run.kind == "photo-completion":  # a rank-k version of the photograph, pixels seen at a rate
+        p = run.problem
+        low = best_rank_approximation(load_image(), p["rank"])
+        return completion_from_matrix(low, rate=p["rate"], rank=p["rank"], seed=p["seed"])
     return make_problem(**run.problem)
 
 
@@ -149,6 +151,7 @@ def _f8(r):
     p = res.config
     return {
         "pct": 100 * p["observed_fraction"],
+        "k": p["rank"],
         "dof": p["rank"] * (p["m"] + p["n"] - p["rank"]),
         "n_obs": p["n_observed"],
         "reached": reached(res),
@@ -244,17 +247,18 @@ STEPS: tuple[Step, ...] = (
         (
             LessonRun(
                 "AGD, spectral start",
-                {"algorithm": "agd", "init": "spectral", "seed": 1, "tol": 1e-10, "width": 2, "max_iter": 3000},
-                dict(m=40, n=40, rank=2, kappa=3.0, rate=0.35, seed=0),
-                "completion",
+                {"algorithm": "agd", "init": "spectral", "seed": 1, "tol": 1e-10, "width": 5, "max_iter": 3000},
+                dict(rank=5, rate=0.3, seed=0),
+                "photo-completion",
             ),
         ),
         ("pictures", "loss"),
         _f8,
-        "Now the solver sees only {pct:.0f}% of the entries of a 40×40 rank-2 matrix ({n_obs} numbers; a rank-2 "
-        "40×40 matrix has {dof} degrees of freedom). It fits what it sees — the training loss {reached} — and the "
-        "entries it never saw come out right too: the error on the whole matrix is {rec:.1e}.",
-        "How few entries could possibly determine a rank-2 matrix, and which patterns of holes would make it "
+        "Take a rank-{k} version of the photograph (its truncated SVD) and show the solver only {pct:.0f}% of its "
+        "pixels: {n_obs:,} numbers, where a rank-{k} matrix of this size has {dof:,} degrees of freedom. It fits "
+        "what it sees — the training loss {reached} — and the pixels it never saw come out right too: their "
+        "relative error is {rec:.1e}.",
+        "How few pixels could possibly determine a rank-5 picture, and which patterns of holes would make it "
         "impossible?",
     ),
 )

@@ -89,7 +89,7 @@ def charts(step: int, res: dict) -> None:
         elif name == "compare":
             figs.append((name, plots.runs_figure(list(res.items()), title=f"e_t of each run: {s.title.lower()}")))
         elif name == "loss":
-            figs.append((name, plots.loss_figure(r0, title=f"e_t of {first.label}")))
+            figs.append((name, plots.loss_figure(r0, overlays=("floor", "tol"), title=f"e_t of {first.label}")))
         elif name == "sv_x":
             figs.append((name, plots.singular_values_figure(r0, "X")))
     cols = st.columns(len(figs)) if len(figs) > 1 else [st.container()]

@@ -8,6 +8,7 @@ first view of a page pays nothing until the pictures are asked for.
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 import agdcore as agd
@@ -119,13 +120,18 @@ def _panel_body(problem, run, key: str, default_k, decorate) -> None:
     text = f"e_t = {e:.3g} here"
     if ey is not None and ey > 0:
         text += f"; the best rank-{run.X.shape[1]} image has e = {ey:.3g} (the Eckart–Young floor on the loss chart)"
-    if run.recovery_error is not None and k < len(run.record_index):
-        rec = (
-            run.recovery_error[int(run.record_index[k])] if int(run.record_index[k]) < len(run.recovery_error) else None
-        )
-        if rec is not None and rec == rec:
-            text += f"; recovery error against {target}: {rec:.3g}"
+    rec = _recovery_at(run, int(run.record_index[k]))
+    if rec is not None:
+        held = problem.kind == "completion" and problem.observation().get("recovery") == "held-out entries"
+        text += f"; recovery error {'on the unseen entries' if held else f'against {target}'}: {rec:.3g}"
     st.caption(text + ".")
+
+
+def _recovery_at(run, t: int):
+    rec = run.recovery_error
+    if rec is None or t >= len(rec) or not np.isfinite(rec[t]):
+        return None
+    return float(rec[t])
 
 
 def explore_section(problem, kwargs: dict, run_id: str, result, photo: bool, key: str = "explore") -> None:

@@ -12,11 +12,13 @@ st.html(LV.CSS)
 step, url_error = LV.step_from_url()
 if url_error:
     st.error(url_error, icon=":material/link_off:")
-    st.query_params["step"] = "1"
+if st.query_params.get("step") != str(step):
+    st.query_params["step"] = str(step)  # the address always names the step shown (shareable)
 s = L.STEPS[step - 1]
 
-nav = st.columns([1, 6, 1], vertical_alignment="center")
-nav[0].button(
+nav = st.columns([4, 1.4, 1.4], vertical_alignment="center")
+nav[0].markdown(f"### Step {step} of {LV.N_STEPS} · {s.title}")
+nav[1].button(
     "Previous",
     icon=":material/arrow_back:",
     on_click=LV.go_to,
@@ -26,7 +28,6 @@ nav[0].button(
     key="lesson_prev",
     width="stretch",
 )
-nav[1].markdown(f"### Step {step} of {LV.N_STEPS} · {s.title}")
 nav[2].button(
     "Next",
     icon=":material/arrow_forward:",

@@ -345,6 +345,8 @@ def projector(fig: go.Figure, scale: dict | None = None) -> go.Figure:
         cb = getattr(lay, ax, None)
         if cb is not None and cb.colorbar is not None:
             cb.colorbar.tickfont.size = big(cb.colorbar.tickfont.size, 13)
+    if lay.legend.orientation == "h" and lay.legend.y is not None and lay.legend.y < 0:
+        fig.update_layout(legend_y=lay.legend.y * 1.45)  # below the (larger) x-axis title
     top = (lay.margin.t or 56) * s["font"]
     fig.update_layout(margin_t=round(top), height=round((lay.height or 460) * 1.1))
     return fig

@@ -13,10 +13,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ._style import OKABE_ITO, house_layout
+from ._style import OKABE_ITO, house_layout, html
 
 HOLE_COLOR = OKABE_ITO["green"]  # unobserved entries: never a colour of the grey or red-blue scales
 MAX_SIDE = 160  # rows/columns drawn per panel (a 2000×2000 A is shown on an evenly spaced 160×160 grid)
+SIGNED_FRACTION = 0.25  # negative entries beyond this fraction of the maximum: a signed (red-blue) scale
 DENSE_MASK_LIMIT = 4_000_000  # m·n up to which the observed entries of a completion are drawn
 
 
@@ -93,11 +94,12 @@ def picture_data(problem, X: np.ndarray, Y: np.ndarray, *, max_side: int = MAX_S
 
 
 def shared_range(*mats) -> tuple[float, float]:
-    """(zmin, zmax) of the finite entries of the target-like panels: symmetric about 0 when any entry
-    is negative (a red-blue scale), else [min, max] (a grey scale: pixels)."""
+    """(zmin, zmax) of the finite entries of the target-like panels: symmetric about 0 when the
+    matrix has entries of both signs (a red-blue scale), else [min, max] (a grey scale: pixels; a
+    picture whose truncated SVD dips a little below 0, by less than 25% of its maximum, stays grey)."""
     vals = np.concatenate([np.ravel(a)[np.isfinite(np.ravel(a))] for a in mats if a is not None] or [np.zeros(1)])
     lo, hi = float(vals.min()), float(vals.max())
-    if lo < 0:
+    if lo < -SIGNED_FRACTION * max(hi, 0.0):
         big = max(abs(lo), abs(hi)) or 1.0
         return -big, big
     return (lo, hi) if hi > lo else (lo, lo + 1.0)
@@ -109,37 +111,34 @@ def reconstruction_figure(
     t_label: str,
     d: int,
     target_name: str = "A",
-    clip_to_target: bool = True,
-    height: int = 380,
+    height: int = 340,
 ) -> go.Figure:
     """The target (with holes, for completion), X_tY_tᵀ, the best rank-d matrix and the residual.
 
-    ``t_label`` names the iterate ("iteration t = 120"). The first panels share one colour scale,
-    taken from the target (``clip_to_target``: X_tY_tᵀ values outside it are drawn at the ends of the
-    scale, and the subtitle says so) — so a brighter pixel means a larger entry in every panel. The
-    residual has its own symmetric scale; its title gives the range.
+    ``t_label`` names the iterate ("iteration t = 120"). Every panel is drawn in the target's units:
+    the pictures on one colour scale taken from the target (X_tY_tᵀ values outside it are drawn at
+    its ends, and the subtitle says so), the residual on a red-blue scale symmetric about 0 with the
+    same magnitude, max|target| — so a small residual looks faint, as it is, and fades as t grows.
     """
     target, approx = data["target"], data["approx"]
     panels = []
     if data["observed"] is not None:
-        panels.append((f"observed entries of {target_name} (green = not seen)", data["observed"]))
+        panels.append(("seen entries", data["observed"]))
     elif target is not None:
         panels.append((target_name, target))
-    panels.append((f"X_tY_tᵀ at {t_label}", approx))
+    panels.append(("X_tY_tᵀ", approx))
     if data["best"] is not None:
-        panels.append((f"best rank-{d} (Eckart–Young)", data["best"]))
+        panels.append((f"best rank {d}", data["best"]))
     elif data["observed"] is not None and target is not None:
-        panels.append((f"{target_name} (hidden from the solver)", target))
-    shared = [a for _, a in panels]
-    ref = [target] if (clip_to_target and target is not None) else shared
-    zmin, zmax = shared_range(*ref)
-    signed = zmin < 0
-    scale = "RdBu_r" if signed else "gray"
+        panels.append((f"{target_name} (hidden)", target))
+    n_shared = len(panels)
+    zmin, zmax = shared_range(*([target] if target is not None else [a for _, a in panels]))
+    signed = zmin < 0 and bool(np.isclose(-zmin, zmax))  # shared_range's red-blue case
+    big = max(abs(zmin), abs(zmax)) or 1.0
     residual = data["residual"]
-    rmax = float(np.nanmax(np.abs(residual))) if residual is not None and np.isfinite(residual).any() else 0.0
     if residual is not None:
-        panels.append((f"residual {target_name} − X_tY_tᵀ (own scale ±{rmax:.2g})", residual))
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[p[0] for p in panels], horizontal_spacing=0.035)
+        panels.append(("residual", residual))
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[p[0] for p in panels], horizontal_spacing=0.03)
     for i, (name, mat) in enumerate(panels):
         is_res = residual is not None and i == len(panels) - 1
         fig.add_trace(
@@ -152,38 +151,41 @@ def reconstruction_figure(
             row=1,
             col=i + 1,
         )
-    outside = bool(np.any(approx < zmin - 1e-12) or np.any(approx > zmax + 1e-12))
+    slack = 1e-3 * (zmax - zmin)
     m, n = data["shape"]
-    notes = []
+    lines = [f"first {n_shared}: one colour scale · residual {target_name} − X_tY_tᵀ in the same units (red +, blue −)"]
+    if data["observed"] is not None:
+        lines.append("green: entries the solver never saw")
+    if data["best"] is not None:
+        lines.append(f"best rank {d}: the truncated SVD, the closest rank-{d} matrix (Eckart–Young)")
+    extra = []
+    if residual is not None and np.nanmax(np.abs(residual)) > big * (1 + 1e-3):
+        extra.append(f"residual beyond ±max|{target_name}| drawn at the ends")
+    if np.any(approx < zmin - slack) or np.any(approx > zmax + slack):
+        extra.append(f"X_tY_tᵀ outside {target_name}'s range drawn at the ends")
     if len(data["rows"]) < m or len(data["cols"]) < n:
-        notes.append(f"every k-th row and column: {len(data['rows'])}×{len(data['cols'])} of {m}×{n}")
-    if outside:
-        notes.append(f"X_tY_tᵀ entries outside {target_name}'s range drawn at the scale's ends")
-    house_layout(
-        fig,
-        title=f"Pictures of the reconstruction at {t_label} — one colour scale for the first {len(shared)}",
-        subtitle="; ".join(notes) or None,
-        height=height,
-        legend_below=False,
-    )
-    bar = dict(thickness=14, len=0.9, y=0.45, tickfont=dict(size=13))
+        extra.append(f"every k-th row and column: {len(data['rows'])}×{len(data['cols'])} of {m}×{n}")
+    if extra:
+        lines.append(" · ".join(extra))
+    house_layout(fig, title=f"Reconstruction at {t_label}", subtitle=lines[0], height=height, legend_below=False)
+    fig.update_layout(title_subtitle_text="<br>".join(html(x) for x in lines))  # one note a line
+    top = fig.layout.margin.t + 24 * (len(lines) - 1) + 44  # the extra lines and the panel titles
+    bar = dict(thickness=14, len=0.85, y=0.42, tickfont=dict(size=13))
     fig.update_layout(
-        coloraxis=dict(colorscale=scale, cmin=zmin, cmax=zmax, colorbar=dict(x=1.0, title="", **bar)),
-        coloraxis2=dict(
-            colorscale="RdBu_r",
-            cmin=-(rmax or 1.0),
-            cmax=rmax or 1.0,
-            colorbar=dict(x=1.07, title="", **bar),
-            showscale=residual is not None,
+        coloraxis=dict(
+            colorscale="RdBu_r" if signed else "gray",
+            cmin=zmin,
+            cmax=zmax,
+            colorbar=dict(x=1.0, title="", **bar),
         ),
+        coloraxis2=dict(colorscale="RdBu_r", cmin=-big, cmax=big, colorbar=dict(x=1.07, title="", **bar)),
+        coloraxis2_showscale=residual is not None and not signed,  # a signed A: the first bar is the same
         plot_bgcolor=HOLE_COLOR if data["observed"] is not None else "white",
-        margin=dict(l=20, r=90),
+        margin=dict(l=20, r=90, t=top, b=10),
     )
     fig.update_xaxes(showticklabels=False, showgrid=False, ticks="", constrain="domain")
-    fig.update_yaxes(
-        showticklabels=False, showgrid=False, ticks="", autorange="reversed", scaleanchor="x", constrain="domain"
-    )
-    for i in range(2, len(panels) + 1):
-        fig.update_yaxes(scaleanchor=f"x{i}", row=1, col=i)
-    fig.update_annotations(font_size=15)
+    fig.update_yaxes(showticklabels=False, showgrid=False, ticks="", autorange="reversed", constrain="domain")
+    for i in range(1, len(panels) + 1):
+        fig.update_yaxes(scaleanchor=f"x{i if i > 1 else ''}", row=1, col=i)
+    fig.update_annotations(font_size=16, yshift=4)
     return fig
