@@ -35,8 +35,9 @@ class LessonRun:
 @dataclass(frozen=True)
 class Step:
     """One click of the lesson. ``charts`` name the figures the page draws (see pages/lesson.py):
-    ``compare`` (e_t of every run), ``loss`` (the first run's loss chart with its bounds and floor),
-    ``sv_x`` (singular values of X_t), ``pictures`` (A, X_tY_tᵀ, best rank-d, residual)."""
+    ``compare`` (e_t of every run), ``loss`` (the first run's loss chart with its floor),
+    ``sv_x`` (singular values of X_t of the first run; ``sv_x@<label>``: of that run), ``pictures``
+    (A, X_tY_tᵀ, best rank-d, residual)."""
 
     title: str
     runs: tuple[LessonRun, ...]
@@ -187,11 +188,11 @@ STEPS: tuple[Step, ...] = (
             LessonRun("Ward–Kolda", {**WK, "width": 6, "max_iter": 5000}),
             LessonRun("Gaussian 1e-3", {**GAUSS, "width": 6, "max_iter": 5000}),
         ),
-        ("compare", "sv_x"),
+        ("compare", "sv_x@Ward–Kolda", "sv_x@Gaussian 1e-3"),
         _f3,
         "Ward and Kolda start with X₀ large and inside the column space of A, and Y₀ small. With d = 6 > r = 3 "
-        "columns, the small Gaussian start is not slower at first (e_t < 1e-8 at iteration {g8} against {wk8}), "
-        "but then it stalls: it {g}, while the Ward–Kolda start {wk}.",
+        "columns, the small Gaussian start even reaches e_t < 1e-8 first (at iteration {g8}, against {wk8}), but "
+        "then it stalls: it {g}, while the Ward–Kolda start {wk}. Compare the extra singular values σ₄…σ₆ of X.",
         "What do the extra d − r columns of X do in each run, and why can they slow down the Gaussian one?",
     ),
     Step(

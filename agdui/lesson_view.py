@@ -84,14 +84,21 @@ def charts(step: int, res: dict) -> None:
                 live.run_key({"lesson": step, "run": first.label}),
                 r0,
                 f"{KEY}{step}",
-                decorate=lambda f: plots.projector(f),
+                decorate=lambda f: plots.projector(f, rewrap=False),
             )
         elif name == "compare":
-            figs.append((name, plots.runs_figure(list(res.items()), title=f"e_t of each run: {s.title.lower()}")))
+            figs.append((name, plots.runs_figure(list(res.items()), title="e_t of each run")))
         elif name == "loss":
             figs.append((name, plots.loss_figure(r0, overlays=("floor", "tol"), title=f"e_t of {first.label}")))
-        elif name == "sv_x":
-            figs.append((name, plots.singular_values_figure(r0, "X")))
+        elif name.startswith("sv_x"):  # "sv_x" (the first run) or "sv_x@<label>"
+            label = name.partition("@")[2] or first.label
+            fig = plots.singular_values_figure(res[label], "X")
+            if label != first.label or len(res) > 1:
+                fig.update_layout(title_text=f"{fig.layout.title.text} — {label}")
+            figs.append((name, fig))
+    if len(figs) == 3:  # the comparison across the page, the two spectra under it
+        style.show_chart(plots.projector(figs[0][1]), f"{KEY}{step}__chart_{figs[0][0]}")
+        figs = figs[1:]
     cols = st.columns(len(figs)) if len(figs) > 1 else [st.container()]
     for col, (name, fig) in zip(cols, figs):
-        style.show_chart(plots.projector(fig), f"{KEY}{step}__chart_{name}", col)
+        style.show_chart(plots.projector(fig), f"{KEY}{step}__chart_{name.replace('@', '_')}", col)

@@ -11,6 +11,7 @@
 - :mod:`agdcore.plots._style`: the one house style (palette, font, log ticks, thinning).
 """
 
+from ._projector import PROJECTOR, projector
 from ._style import (
     FONT,
     MAX_POINTS,
@@ -21,7 +22,6 @@ from ._style import (
     log_range,
     log_tickvals,
     positive,
-    projector,
     set_log_range,
     style_figure,
     thin,
@@ -46,6 +46,7 @@ __all__ = [
     "MAX_POINTS",
     "OKABE_ITO",
     "OVERLAYS",
+    "PROJECTOR",
     "ROUNDOFF",
     "SERIES",
     "balance_figure",

@@ -14,15 +14,24 @@ from ._style import OKABE_ITO, SERIES, log_range, positive, set_log_range, style
 DASHES = ("solid", "dash", "dot", "dashdot")
 
 
-def runs_figure(runs, *, title: str, height: int = 480, max_points: int = 1500) -> go.Figure:
+LOG_X_RATIO = 10  # runs whose lengths differ this much get a log iteration axis (a 13-step run stays visible)
+
+
+def runs_figure(runs, *, title: str, height: int = 480, max_points: int = 1500, log_x: bool | None = None) -> go.Figure:
     """e_t = ‖A − X_tY_tᵀ‖²/‖A‖² of each ``(label, result)`` against the iteration, on a log axis;
-    the tolerance line of the first run; a cross where a run diverged."""
+    the tolerance line of the first run; a cross where a run diverged. ``log_x`` (default: when the
+    longest run is ``LOG_X_RATIO`` times the shortest) draws the iterations t ≥ 1 on a log axis."""
+    lengths = [max(1, len(r.error) - 1) for _, r in runs] or [1]
+    if log_x is None:
+        log_x = max(lengths) >= LOG_X_RATIO * min(lengths)
     fig = go.Figure()
     every = []
     for i, (label, r) in enumerate(runs):
         err = positive(r.error)
         t = np.asarray(r.t, dtype=float)
-        idx = thin(len(err), max_points)
+        idx = thin(len(err), max_points, log=log_x)
+        if log_x:
+            idx = idx[idx >= 1]  # t = 0 has no place on a log axis
         k = r.iterations_to_tol
         note = "diverged" if r.status == "diverged" else ("not reached" if k is None else f"{k:,} iterations")
         name = f"{label} ({note})"
@@ -50,7 +59,7 @@ def runs_figure(runs, *, title: str, height: int = 480, max_points: int = 1500) 
         tol = float(runs[0][1].config.get("tol", 0.0) or 0.0)
         floor = float(runs[0][1].floor)
         if tol > 0:
-            ends = [0, max(len(r.error) - 1 for _, r in runs)]
+            ends = [1 if log_x else 0, max(lengths)]
             fig.add_scatter(
                 x=ends,
                 y=[floor + tol] * 2,
@@ -63,7 +72,8 @@ def runs_figure(runs, *, title: str, height: int = 480, max_points: int = 1500) 
     style_figure(
         fig,
         title=title,
-        x_title="iteration t",
+        x_title="iteration t (log scale, from t = 1)" if log_x else "iteration t",
+        log_x=log_x,
         y_title="e_t = ‖A − X_{t}Y_{t}^{T}‖² / ‖A‖²",
         height=height,
         wrap=True,
