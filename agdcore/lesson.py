@@ -45,6 +45,7 @@ class Step:
     facts: Callable[[dict], dict]  # the runs (label -> Result) -> the numbers the text states
     text: str  # explanation, formatted with the facts
     question: str
+    picture_at: float = 1.0  # where the pictures' slider starts, as a fraction of the recorded iterates
 
 
 def build_problem(run: LessonRun):
@@ -169,8 +170,9 @@ STEPS: tuple[Step, ...] = (
         "We look for a thin X (m×d) and Y (n×d) whose product X·Yᵀ equals a matrix A: here A is 60×50 of rank 3, "
         "so {mn:,} numbers are described by d(m+n) = {dmn:,}. The error e_t = ‖A − X_tY_tᵀ‖²/‖A‖² starts at "
         "{e0:.2f} and alternating gradient descent (AGD: first X, then Y) {reached}. "
-        "Move the slider to watch X_tY_tᵀ fill in and the residual fade.",
+        "Press Play (or move the slider) to watch X_tY_tᵀ fill in and the residual fade.",
         "Why do we divide by ‖A‖² — what would change if A were ten times larger?",
+        picture_at=0.0,
     ),
     Step(
         "A small random start and its plateau",
@@ -261,6 +263,7 @@ STEPS: tuple[Step, ...] = (
         "relative error is {rec:.1e}.",
         "How few pixels could possibly determine a rank-5 picture, and which patterns of holes would make it "
         "impossible?",
+        picture_at=0.0,
     ),
 )
 

@@ -84,12 +84,13 @@ def charts(step: int, res: dict) -> None:
                 live.run_key({"lesson": step, "run": first.label}),
                 r0,
                 f"{KEY}{step}",
+                default_k=round(s.picture_at * (len(r0.record_index) - 1)),
                 decorate=lambda f: plots.projector(f, rewrap=False),
             )
         elif name == "compare":
             figs.append((name, plots.runs_figure(list(res.items()), title="e_t of each run")))
         elif name == "loss":
-            figs.append((name, plots.loss_figure(r0, overlays=("floor", "tol"), title=f"e_t of {first.label}")))
+            figs.append((name, plots.loss_figure(r0, overlays=("floor",), title=f"e_t of {first.label}")))
         elif name.startswith("sv_x"):  # "sv_x" (the first run) or "sv_x@<label>"
             label = name.partition("@")[2] or first.label
             fig = plots.singular_values_figure(res[label], "X")

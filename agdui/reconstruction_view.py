@@ -83,38 +83,68 @@ def picture_figure(problem, run, k: int, *, target_name: str = "A", height: int 
 
 
 def panel(problem, kwargs: dict, run_id: str, result, key: str, *, default_k: int | None = None, decorate=None):
-    """A slider over the recorded iterates and the pictures at the chosen one (a fragment: moving the
-    slider redraws only the pictures). ``decorate(fig)`` restyles the figure (e.g. for a projector)."""
+    """A slider over the recorded iterates, a Play button, and the pictures at the chosen iterate (a
+    fragment: moving the slider redraws only the pictures; Play advances it a few times a second).
+    ``default_k`` is the first iterate shown (default: the last); ``decorate(fig)`` restyles the figure
+    (e.g. for a projector)."""
     try:
         run = factors_for(problem, kwargs, run_id, result)
     except ValueError as exc:
         st.info(f"No pictures for this run: {exc}", icon=":material/hide_image:")
         return
-    st.fragment(_panel_body)(problem, run, key, default_k, decorate)
+    play_key = f"{key}__pic_playing"
+    timer_on = bool(st.session_state.get(play_key))
+    st.fragment(_panel_body, run_every=0.5 if timer_on else None)(
+        problem, run, f"{key}_pic_{run_id}", default_k, decorate, play_key, timer_on
+    )
 
 
-def _panel_body(problem, run, key: str, default_k, decorate) -> None:
+def _toggle_play(play_key: str, skey: str, n: int) -> None:
+    """Play/Pause (runs before the fragment): flip the state; from the start again at the end."""
+    playing = not st.session_state.get(play_key, False)
+    st.session_state[play_key] = playing
+    if playing and st.session_state.get(skey, n - 1) >= n - 1:
+        st.session_state[skey] = 0
+
+
+def _panel_body(problem, run, skey: str, default_k, decorate, play_key: str, timer_on: bool) -> None:
     n = len(run.record_index)
     if problem.kind == "sensing":
         st.caption(sensing_note())
     target = "M★" if problem.kind != "dense" else "A"
+    k = 0
     if n > 1:
-        skey = f"{key}_pic_k"
         if skey not in st.session_state:
             st.session_state[skey] = n - 1 if default_k is None else min(max(default_k, 0), n - 1)
-        k = st.slider(
+        playing = bool(st.session_state.get(play_key))
+        if playing != timer_on:
+            st.rerun()  # a full rerun switches the fragment's timer on or off
+        if playing:
+            if st.session_state[skey] >= n - 1:
+                st.session_state[play_key] = False
+                st.rerun()
+            st.session_state[skey] += 1
+        c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
+        k = c1.slider(
             f"Recorded iterate for the pictures ({n} recorded, log-spaced: early iterates are dense)",
             0,
             n - 1,
             key=skey,
             format="%d",
         )
-    else:
-        k = 0
+        c2.button(
+            "Pause" if playing else "Play",
+            key=f"{skey}_play",
+            on_click=_toggle_play,
+            args=(play_key, skey, n),
+            icon=":material/pause:" if playing else ":material/play_arrow:",
+            width="stretch",
+            help="Step through the recorded iterates and watch X_tY_tᵀ sharpen",
+        )
     fig = picture_figure(problem, run, k, target_name=target)
     if decorate is not None:
         fig = decorate(fig)
-    style.show_chart(fig, f"{key}__chart_pictures")
+    style.show_chart(fig, f"{skey}__chart_pictures")
     e = run.error[int(run.record_index[k])]
     ey = problem.floor(run.X.shape[1]) if problem.kind == "dense" else None
     text = f"e_t = {e:.3g} here"

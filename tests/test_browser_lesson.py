@@ -116,3 +116,21 @@ def test_photo_preset_side_by_side(app_url, projector_page):
     assert any("Eckart–Young floor" in t for t in legend)  # the floor line on the loss chart
     pics.scroll_into_view_if_needed()
     screenshot(page, "explore_photo")
+
+
+def test_play_sharpens_the_picture(app_url, projector_page):
+    page = projector_page
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.goto(f"{app_url}/lesson?step=1")
+    wait_for_app_run(page)
+    _wait_charts(page, 2)
+    title = page.locator("[data-testid='stPlotlyChart'] .gtitle").filter(has_text="Reconstruction at")
+    assert title.first.text_content() == "Reconstruction at iteration t = 0"  # the lesson starts at t = 0
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.gtitle')].some(t => /Reconstruction at iteration t = [1-9]/"
+        ".test(t.textContent))",
+        timeout=30_000,
+    )
+    page.get_by_role("button", name="Pause").click()
+    wait_for_app_run(page)
