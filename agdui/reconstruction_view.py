@@ -72,7 +72,7 @@ def sensing_note() -> str:
     )
 
 
-def picture_figure(problem, run, k: int, *, target_name: str = "A", height: int = 380):
+def picture_figure(problem, run, k: int, *, target_name: str = "A", height: int = 400):
     """The reconstruction figure at the k-th recorded iterate of ``run`` (a run with its factors)."""
     X, Y = run.factors_at(k)
     t = float(run.t[int(run.record_index[k])])

@@ -111,7 +111,7 @@ def reconstruction_figure(
     t_label: str,
     d: int,
     target_name: str = "A",
-    height: int = 340,
+    height: int = 400,
 ) -> go.Figure:
     """The target (with holes, for completion), X_tY_tᵀ, the best rank-d matrix and the residual.
 
@@ -169,7 +169,7 @@ def reconstruction_figure(
         lines.append(" · ".join(extra))
     house_layout(fig, title=f"Reconstruction at {t_label}", subtitle=lines[0], height=height, legend_below=False)
     fig.update_layout(title_subtitle_text="<br>".join(html(x) for x in lines))  # one note a line
-    top = fig.layout.margin.t + 24 * (len(lines) - 1) + 44  # the extra lines and the panel titles
+    top = 40 + 19 * len(lines) + 34  # title (pinned to the top), one line a note, the panel titles
     bar = dict(thickness=14, len=0.85, y=0.42, tickfont=dict(size=13))
     fig.update_layout(
         coloraxis=dict(
@@ -182,9 +182,12 @@ def reconstruction_figure(
         coloraxis2_showscale=residual is not None and not signed,  # a signed A: the first bar is the same
         plot_bgcolor=HOLE_COLOR if data["observed"] is not None else "white",
         margin=dict(l=20, r=90, t=top, b=10),
+        title=dict(y=1, yref="container", yanchor="top", pad=dict(t=10)),  # at the top, no gap above
     )
     fig.update_xaxes(showticklabels=False, showgrid=False, ticks="", constrain="domain")
-    fig.update_yaxes(showticklabels=False, showgrid=False, ticks="", autorange="reversed", constrain="domain")
+    fig.update_yaxes(
+        showticklabels=False, showgrid=False, ticks="", autorange="reversed", constrain="domain", constraintoward="top"
+    )
     for i in range(1, len(panels) + 1):
         fig.update_yaxes(scaleanchor=f"x{i if i > 1 else ''}", row=1, col=i)
     fig.update_annotations(font_size=16, yshift=4)
