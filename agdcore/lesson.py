@@ -230,7 +230,7 @@ STEPS: tuple[Step, ...] = (
         ("compare",),
         _f6,
         "The condition number κ = σ₁/σ_r measures how unequal the singular values of A are. At κ = 10 AGD {a10}; "
-        "at κ = 30 it {a30} ({ratio:.1f}× as many; the theory's bound grows like κ²). ScaledGD rescales each "
+        "at κ = 30 it {a30} ({ratio:.1f}× as many; Ward and Kolda's bound on the iterations grows like κ²). ScaledGD rescales each "
         "step by the inverse Gram matrix of the other factor and {s30} from the same start.",
         "Why does a small σ_r slow plain gradient steps down, and what does ScaledGD pay for its speed?",
     ),
@@ -240,7 +240,7 @@ STEPS: tuple[Step, ...] = (
         ("pictures", "loss"),
         _f7,
         "A photograph is not low rank: beyond its main structure it has fine detail that acts like noise. No "
-        "rank-{d} matrix gets closer than the Eckart–Young floor Σ_(i>d) σ_i²/‖A‖² = {floor:.4f} (the dashed line), "
+        "rank-{d} matrix gets closer than the Eckart–Young floor Σ_(i>d) σ_i²/‖A‖² = {floor:.4f} (exact; docs/theory.md#floor; the dashed line), "
         "and AGD stops there: it {within} (e_t = {final:.4f}). Its picture and the best rank-{d} "
         "image (the truncated SVD) look the same.",
         "Which details of the face are the first to go as d shrinks, and why those?",

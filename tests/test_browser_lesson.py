@@ -5,6 +5,7 @@ question appear. Screenshots go to artifacts/ (lesson_step1.png …, explore_pho
 """
 
 import re
+import time
 
 import pytest
 from conftest import screenshot, wait_for_app_run
@@ -102,9 +103,11 @@ def test_lesson_invalid_step_url_and_arrow_key(app_url, projector_page):
 def test_photo_preset_side_by_side(app_url, projector_page):
     page = projector_page
     page.set_viewport_size({"width": 1280, "height": 2600})
+    t0 = time.perf_counter()
     page.goto(f"{app_url}/?source=photo")
     wait_for_app_run(page)
     _wait_charts(page, 6)
+    print(f"\n[timing] Explore, photo preset: navigation to all 6 charts drawn: {time.perf_counter() - t0:.2f} s")
     pics = page.locator("[data-testid='stPlotlyChart']").filter(has_text="Reconstruction at iteration")
     assert pics.count() == 1
     names = pics.locator(".annotation-text").all_text_contents()
