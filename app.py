@@ -10,6 +10,7 @@ PAGES = [
     ("pages/theory.py", "Theory", ":material/functions:", False),
     ("pages/paper.py", "Paper", ":material/article:", False),
     ("pages/sweeps.py", "Sweeps", ":material/grid_on:", False),
+    ("pages/lesson.py", "Lesson", ":material/school:", False),
     ("pages/landscape.py", "Landscape", ":material/landscape:", False),
 ]
 

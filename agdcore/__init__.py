@@ -13,6 +13,7 @@ from . import bounds, options
 from ._options import Option
 from .algorithms import ALGORITHMS, Algorithm, default_step
 from .completion import CompletionProblem, completion_from_matrix, make_completion
+from .images import make_image_problem
 from .initializers import INITIALIZERS, Initializer
 from .io import load_matrix
 from .problem import Problem, make_problem
@@ -52,6 +53,7 @@ __all__ = [
     "sensing_from_matrix",
     "load_matrix",
     "make_completion",
+    "make_image_problem",
     "make_problem",
     "make_sensing",
     "solve",

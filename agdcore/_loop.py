@@ -35,6 +35,7 @@ class BatchOutcome:
     live: np.ndarray | None
     recovery: np.ndarray | None = None  # trial 0's recovery error per iteration (observed problems, record)
     final_recovery: np.ndarray | None = None  # (B,) recovery error at each trial's last iterate
+    factors: tuple | None = None  # trial 0's (X_t, Y_t) at the recorded iterates (keep_factors)
 
 
 def run_batch(
@@ -51,6 +52,7 @@ def run_batch(
     n_records: int = 100,
     snapshot=None,
     should_stop=None,
+    keep_factors: bool = False,
 ) -> BatchOutcome:
     """Iterate B stacked trials until each converges, diverges, is stopped or reaches max_iter.
 
@@ -58,6 +60,7 @@ def run_batch(
     iteration; when it returns True the remaining trials end with status ``stopped``.
     """
     run = _Batch(spec, X, Y, states, record, live_rank, n_records, exact_every)
+    run.kept = ([], []) if keep_factors and record else None
     clock = _Clock(callback, callback_interval, snapshot)
     H = None
     with np.errstate(all="ignore"):
@@ -90,6 +93,8 @@ def run_batch(
 
 class _Batch:
     """The mutable state of one batch run: per-trial errors, stop points, records, live bound."""
+
+    kept = None  # ([X_t], [Y_t]) of trial 0 at the records, when the caller keeps the factors
 
     def __init__(self, spec, X, Y, states, record, live_rank, n_records, exact_every):
         p = spec.problem
@@ -156,6 +161,9 @@ class _Batch:
 
     def _record(self, t, Xt, Yt):
         self.rec_index.append(t)
+        if self.kept is not None:  # copies: the step rules may reuse their buffers
+            self.kept[0].append(Xt.copy())
+            self.kept[1].append(Yt.copy())
         with np.errstate(all="ignore"):
             ok = np.all(np.isfinite(Xt)) and np.all(np.isfinite(Yt))
             self.sv_x.append(np.linalg.svd(Xt, compute_uv=False) if ok else np.full(Xt.shape[1], np.nan))
@@ -211,6 +219,7 @@ class _Batch:
             self.live,
             None if self.recovery is None else self.recovery[: self.stop[0] + 1],
             self.final_rec,
+            None if self.kept is None else (np.stack(self.kept[0]), np.stack(self.kept[1])),
         )
 
     def progress(self, t, e, elapsed, snapshot) -> Progress:

@@ -221,7 +221,7 @@ def run_message(status, spec, err, k, floor) -> str:
 
 def assemble(
     spec, cfg, status, message, err, rec, sx, sy, bal, live, floor, X, Y, seconds, t=None, diverged_at=None,
-    recovery=None,
+    recovery=None, factors=None,
 ) -> Result:  # fmt: skip
     d = spec.width
     return Result(
@@ -242,4 +242,5 @@ def assemble(
         diverged_at=diverged_at,
         settings=spec.settings(cfg.get("seed")),
         recovery_error=None if recovery is None else np.asarray(recovery, dtype=float),
+        factors=factors,
     )

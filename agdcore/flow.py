@@ -19,7 +19,7 @@ N_OUTPUT = 300  # output times (log-spaced) over the horizon
 N_CHUNKS = 24  # integration chunks (callback opportunities)
 
 
-def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, n_records=100):
+def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, n_records=100, keep_factors=False):
     p = spec.problem
     norm2 = p.norm2
     ctx = p.step_context(spec.step, spec.algo_options)
@@ -96,10 +96,12 @@ def solve_flow_spec(spec, X0, Y0, cfg, *, callback=None, callback_interval=0.1, 
                     status = "stopped"
                     break
     seconds = time.perf_counter() - start
-    return _snapshot(spec, cfg, times, states, unpack, floor, X0, Y0, n_records, status=status, seconds=seconds)
+    return _snapshot(
+        spec, cfg, times, states, unpack, floor, X0, Y0, n_records, status=status, seconds=seconds, keep=keep_factors
+    )
 
 
-def _snapshot(spec, cfg, times, states, unpack, floor, X0, Y0, n_records, status="stopped", seconds=0.0):
+def _snapshot(spec, cfg, times, states, unpack, floor, X0, Y0, n_records, status="stopped", seconds=0.0, keep=False):
     p = spec.problem
     times = np.asarray(times, dtype=float)
     err = np.empty(len(states))
@@ -142,4 +144,11 @@ def _snapshot(spec, cfg, times, states, unpack, floor, X0, Y0, n_records, status
         seconds,
         t=times,
         diverged_at=k if status == "diverged" else None,
+        factors=_kept(states, rec, unpack) if keep else None,
     )
+
+
+def _kept(states, rec, unpack):
+    """(X_t, Y_t) at the recorded outputs, stacked (``keep_factors``)."""
+    pairs = [unpack(states[i]) for i in rec]
+    return np.stack([x.copy() for x, _ in pairs]), np.stack([y.copy() for _, y in pairs])

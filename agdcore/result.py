@@ -78,6 +78,9 @@ class Result:
         Observed problems (completion, sensing) only: ‖X_tY_tᵀ − M★‖²/‖M★‖² (held-out entries for a
         given matrix and mask) at every iteration where evaluated (NaN elsewhere); ``error`` is then
         the relative *training* loss on what was observed. None for the fully observed problem.
+    factors : (ndarray (n_records, m, d), ndarray (n_records, n, d)) or None
+        X_t and Y_t at the recorded iterates, only when solved with ``keep_factors=True`` (not part
+        of the JSON schema); see :meth:`factors_at`.
     """
 
     config: dict
@@ -98,6 +101,16 @@ class Result:
     diverged_at: int | None = None
     settings: RunSettings | None = None
     recovery_error: np.ndarray | None = None
+    factors: tuple | None = field(default=None, repr=False)
+
+    def factors_at(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(X_t, Y_t) at the k-th recorded iterate (t = ``t[record_index[k]]``); needs ``keep_factors=True``."""
+        if self.factors is None:
+            raise ValueError("factors_at needs a run solved with keep_factors=True.")
+        n = len(self.factors[0])
+        if not -n <= k < n:
+            raise ValueError(f"k must be in 0 … {n - 1} (the recorded iterates), got {k}.")
+        return self.factors[0][k], self.factors[1][k]
 
     @property
     def n_iter(self) -> int:

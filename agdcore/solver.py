@@ -38,6 +38,7 @@ def solve(
     exact_every: int = 1,
     memory_budget=None,
     theory: bool = True,
+    keep_factors: bool = False,
     **options,
 ) -> Result:
     """Run one algorithm from one initialization on ``problem``.
@@ -68,6 +69,10 @@ def solve(
     callback : callable, optional
         Called with a :class:`Progress` at most every ``callback_interval`` seconds; returning True
         or raising StopIteration stops the run (status ``stopped``).
+    keep_factors : bool
+        Also keep X_t and Y_t at the ~``n_records`` recorded iterates (``result.factors``; for
+        pictures of the reconstruction). Off by default; refused when they would take more than
+        ``KEEP_FACTORS_BYTES`` (64 MB).
     **options
         Init parameters (``C``, ``D``, ``nu``, ``scale``, ``perturbation``) and algorithm parameters
         (``damping`` for precgd, ``lam`` for scaledgd-lambda, ``rtol``/``atol`` for the flow).
@@ -83,12 +88,21 @@ def solve(
     spec = make_spec(problem, algorithm, init, width, step, max_iter, tol, options, memory_budget)
     n_records = check_int(n_records, "n_records", 2, 10_000)
     exact_every = check_int(exact_every, "exact_every", 1)
+    if keep_factors:
+        _check_keep_factors(problem, spec.width, n_records)
     rng = np.random.default_rng(seed)
     X0, Y0, _ = resolve_init(init, problem, spec.width, spec.step, rng, spec.init_options)
     cfg = spec.config(seed if not isinstance(seed, np.random.Generator) else None)
     if spec.unit == "time":
         result = solve_flow_spec(
-            spec, X0, Y0, cfg, callback=callback, callback_interval=callback_interval, n_records=n_records
+            spec,
+            X0,
+            Y0,
+            cfg,
+            callback=callback,
+            callback_interval=callback_interval,
+            n_records=n_records,
+            keep_factors=bool(keep_factors),
         )
     else:
         states = {k: v[None] for k, v in initial_state(spec, rng).items()}
@@ -127,6 +141,7 @@ def solve(
             exact_every=exact_every,
             n_records=n_records,
             snapshot=snapshot,
+            keep_factors=bool(keep_factors),
         )
         seconds = time.perf_counter() - start
         k = int(out.stop[0])
@@ -153,10 +168,25 @@ def solve(
             seconds,
             diverged_at=k if st == "diverged" else None,
             recovery=out.recovery,
+            factors=out.factors,
         )
     if theory:
         result = dataclasses.replace(result, bounds=theory_report(problem, result, X0, Y0))
     return result
+
+
+KEEP_FACTORS_BYTES = 64 * 2**20  # the most memory keep_factors may take
+
+
+def _check_keep_factors(problem, width: int, n_records: int) -> None:
+    m, n = problem.shape
+    need = 8.0 * (n_records + 1) * (m + n) * width
+    if need > KEEP_FACTORS_BYTES:
+        raise ValueError(
+            f"keep_factors would keep {need / 2**20:.0f} MB of factors ({n_records} records of "
+            f"{m}x{width} and {n}x{width}); the limit is {KEEP_FACTORS_BYTES / 2**20:.0f} MB: use a "
+            "smaller problem, width or n_records."
+        )
 
 
 def _live_rank(spec: RunSpec, X0) -> int | None:

@@ -9,6 +9,7 @@ from agdcore import plots
 
 from . import export, run_text, style
 from . import observed_view as OV
+from . import reconstruction_view as RV
 from . import settings as S
 from .upload import upload_box
 from .urlstate import widget
@@ -50,7 +51,7 @@ def sidebar(upload) -> None:
         sb,
         radio=True,
         horizontal=True,
-        format_func=lambda s: {"synthetic": "Synthetic", "upload": "Upload"}[s],
+        format_func=lambda s: {"synthetic": "Synthetic", "upload": "Upload", "photo": "Photo"}[s],
     )
     if _v("source") == "upload":
         upload_box(sb, upload, PREFIX)
@@ -61,9 +62,12 @@ def sidebar(upload) -> None:
     with sb.form(f"{PREFIX}_form", border=True):
         if _v("source") == "synthetic":
             _problem_fields()
-        else:
+        elif _v("source") == "upload":
             widget(P["upload_rank"], PREFIX)
+        else:
+            st.caption(RV.PHOTO_CAPTION)
         mn = upload.shape if _v("source") == "upload" and upload is not None else (_v("m"), _v("n"))
+        mn = RV.photo_shape() if _v("source") == "photo" else mn
         OV.option_field(PREFIX, _v("observe"), int(mn[0]), int(mn[1]), _rank_now(upload))
         widget(P["width"], PREFIX)
         st.caption(f"d/r = {_v('width')}/{_rank_now(upload)} = {_v('width') / max(_rank_now(upload), 1):.3g}")
@@ -120,6 +124,8 @@ def _resolved_text(opt, upload) -> str:
 
 
 def _rank_now(upload) -> int:
+    if _v("source") == "photo":
+        return RV.photo_facts()[2]
     if _v("source") == "upload":
         return int(_v("upload_rank")) or (st.session_state.get(f"{PREFIX}__numerical_rank") or 1)
     return int(_v("rank"))

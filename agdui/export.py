@@ -51,6 +51,13 @@ def _problem_code(p: dict, upload_name: str | None, measurements: int | None = N
     obs, option = observation_of(p)
     if obs.option is not None and option is not None:
         option = int(option) if obs.option.kind == "int" else float(option)
+    if p.get("source") == "photo":
+        load = "A = agd.images.load_image()  # the stored photograph, 112x96 greyscale in [0, 1]\n"
+        if obs.name == "completion":
+            return load + f"p = agd.completion_from_matrix(A, rate={option!r}, seed={int(p.get('problem_seed', 0))})\n"
+        if obs.name == "sensing":
+            return load + f"p = agd.sensing_from_matrix(A, {option if option is not None else measurements!r})\n"
+        return "p = agd.make_image_problem()  # the stored photograph, 112x96 greyscale in [0, 1]\n"
     if p.get("source") == "upload" and upload_name:
         rank = int(p.get("upload_rank", 0)) or None
         load = f"A = agd.load_matrix({upload_name!r})  # your uploaded file\n"

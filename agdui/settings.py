@@ -15,7 +15,7 @@ MAX_DIM = 5000
 SEED_MAX = 2**31 - 1
 
 PROBLEM_PARAMS = [
-    Param("source", "synthetic", "choice", choices=("synthetic", "upload"), label="Matrix A"),
+    Param("source", "synthetic", "choice", choices=("synthetic", "upload", "photo"), label="Matrix A"),
     Param("m", 100, "int", 2, MAX_DIM, label="Rows m", help=f"2 … {MAX_DIM}"),
     Param("n", 100, "int", 2, MAX_DIM, label="Columns n", help=f"2 … {MAX_DIM}"),
     Param("rank", 5, "int", 1, 500, label="True rank r", help="1 … min(m, n)"),
@@ -189,6 +189,16 @@ def observed_upload_problem(digest: str, rank: int, observe: str, option, _array
     return agd.sensing_from_matrix(_array, option, rank=rank or None)
 
 
+@st.cache_resource(max_entries=4, show_spinner="Loading the photograph…")
+def photo_problem(observe: str, option, seed: int):
+    """The stored photograph (:func:`agdcore.make_image_problem`), fully observed or sampled."""
+    if observe == "completion":
+        return agd.completion_from_matrix(agd.images.load_image(), rate=option, seed=seed)
+    if observe == "sensing":
+        return agd.sensing_from_matrix(agd.images.load_image(), option)
+    return agd.make_image_problem()
+
+
 def _option_value(obs, option):
     if obs.option is None or option is None:
         return option
@@ -199,6 +209,8 @@ def problem_key(values: dict, upload=None) -> dict:
     """The plain values that identify the problem (the content hash for uploads)."""
     obs, option = observation_of(values)
     seen = {} if obs.option is None else {"observe": obs.name, obs.option.name: _option_value(obs, option)}
+    if values.get("source") == "photo":
+        return {"photo": "grace_hopper", "problem_seed": int(values.get("problem_seed", 0)), **seen}
     if values.get("source") == "upload" and upload is not None:
         return {"upload": upload.digest, "upload_rank": int(values.get("upload_rank", 0)), **seen}
     return {k: values[k] for k in ("m", "n", "rank", "kappa", "spectrum", "noise", "problem_seed", "sigma1")} | seen
@@ -208,6 +220,10 @@ def build_problem(values: dict, upload=None) -> agd.Problem:
     """The (cached) Problem for these settings; raises ValueError with agdcore's message."""
     obs, option = observation_of(values)
     option = _option_value(obs, option)
+    if values.get("source") == "photo":
+        if obs.name == "sensing" and option is None:  # the resolved default, 4·r(m+n−r)
+            option = obs.resolve(None, *photo_problem("full", None, 0).shape, photo_problem("full", None, 0).rank)
+        return photo_problem(obs.name, option, int(values.get("problem_seed", 0)))
     if values.get("source") == "upload" and upload is not None:
         rank = int(values.get("upload_rank", 0))
         if obs.option is None:

@@ -6,6 +6,7 @@ import agdcore as agd
 from agdcore import notes, plots
 from agdui import ensure_router, live, run_text, style, upload, urlstate
 from agdui import explore_view as V
+from agdui import reconstruction_view as RV
 from agdui import settings as S
 from agdui.theory_check import theory_check
 
@@ -26,7 +27,7 @@ st.markdown(
     r"$e_t=\|A-X_tY_t^\top\|_F^2/\|A\|_F^2$."
 )
 if values["observe"] != "full":  # the solver sees only what is observed
-    st.markdown(run_text.observed_intro(values["observe"], values["source"] == "upload"))
+    st.markdown(run_text.observed_intro(values["observe"], values["source"] != "synthetic"))
 for msg in urlstate.url_errors(PARAMS, PREFIX):
     st.error(msg, icon=":material/link_off:")
 if values["source"] == "upload" and current_upload is None:
@@ -56,6 +57,8 @@ if previous is None:
     st.session_state[f"{PREFIX}__sigma1"] = problem.sigma1
     st.session_state[f"{PREFIX}__numerical_rank"] = problem.rank
     kwargs = S.solve_kwargs(values)
+    if RV.wants_factors(problem, kwargs["width"], values["source"] == "photo"):
+        kwargs["keep_factors"] = True  # the pictures of the reconstruction read them (no replay)
     run_id = live.run_key({"problem": S.problem_key(values, current_upload), **kwargs})
 
 progress_slot = st.container()
@@ -112,6 +115,7 @@ with c3:
     style.show_chart(plots.balance_figure(result), f"{PREFIX}__chart_balance")
 with c4:
     V.scrubber(result, problem.singular_values, run_id)
+RV.explore_section(problem, S.solve_kwargs(values), run_id, result, values["source"] == "photo")
 theory_check(result)
 st.subheader("Downloads")
 V.downloads(result, values, current_upload, problem)

@@ -13,6 +13,7 @@
 - :mod:`agdcore.plots._style`: the one house style (palette, font, log ticks, thinning).
 """
 
+from ._projector import PROJECTOR, projector
 from ._style import (
     FONT,
     MAX_POINTS,
@@ -29,6 +30,7 @@ from ._style import (
 )
 from .curvature import curvature_figure
 from .landscape import landscape_figure
+from .lesson import runs_figure
 from .observed import curve_names, is_observed, observed_loss_figure
 from .run import HOVER_FORMULA, OVERLAYS, bound_curves, loss_figure
 from .spectra import (
@@ -48,6 +50,7 @@ __all__ = [
     "MAX_POINTS",
     "OKABE_ITO",
     "OVERLAYS",
+    "PROJECTOR",
     "ROUNDOFF",
     "SERIES",
     "balance_figure",
@@ -65,7 +68,9 @@ __all__ = [
     "loss_figure",
     "observed_loss_figure",
     "positive",
+    "projector",
     "roundoff_note",
+    "runs_figure",
     "set_log_range",
     "singular_values_figure",
     "spectrum_figure",

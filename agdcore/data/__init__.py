@@ -1,0 +1,1 @@
+"""Package data: the stored photograph (see README.md beside it)."""
