@@ -168,9 +168,9 @@ STEPS: tuple[Step, ...] = (
         ("pictures", "loss"),
         _f1,
         "We look for a thin X (m×d) and Y (n×d) whose product X·Yᵀ equals a matrix A: here A is 60×50 of rank 3, "
-        "so {mn:,} numbers are described by d(m+n) = {dmn:,}. The error e_t = ‖A − X_tY_tᵀ‖²/‖A‖² starts at "
+        "so {mn:,} numbers are described by d(m+n) = {dmn:,}. The error eₜ = ‖A − XₜYₜᵀ‖²/‖A‖² starts at "
         "{e0:.2f} and alternating gradient descent (AGD: first X, then Y) {reached}. "
-        "Press Play (or move the slider) to watch X_tY_tᵀ fill in and the residual fade.",
+        "Press Play (or move the slider) to watch XₜYₜᵀ fill in and the residual fade.",
         "Why do we divide by ‖A‖² — what would change if A were ten times larger?",
         picture_at=0.0,
     ),
@@ -179,9 +179,9 @@ STEPS: tuple[Step, ...] = (
         (LessonRun("Gaussian start", {**GAUSS, "width": 3, "scale": 1e-6, "max_iter": 5000}),),
         ("loss", "sv_x"),
         _f2,
-        "Start from tiny random factors (entries of size 10⁻⁶): the gradient is as small as the factors, so e_t "
+        "Start from tiny random factors (entries of size 10⁻⁶): the gradient is as small as the factors, so eₜ "
         "stays above 0.9 for the first {plateau} iterations. The singular values of X wake up one at a time "
-        "(each reaches half its final size by iterations {wake}), and e_t drops in stairs; the run {reached}.",
+        "(each reaches half its final size by iterations {wake}), and eₜ drops in stairs; the run {reached}.",
         "Why does a smaller start make the first plateau longer, and which singular value wakes first?",
     ),
     Step(
@@ -192,8 +192,9 @@ STEPS: tuple[Step, ...] = (
         ),
         ("compare", "sv_x@Ward–Kolda", "sv_x@Gaussian 1e-3"),
         _f3,
-        "Ward and Kolda start with X₀ large and inside the column space of A, and Y₀ small. With d = 6 > r = 3 "
-        "columns, the small Gaussian start even reaches e_t < 1e-8 first (at iteration {g8}, against {wk8}), but "
+        "Ward and Kolda start unbalanced: X₀ inside the column space of A and scaled by 1/√η, Y₀ scaled by √η "
+        "(so X₀ is the larger factor only when the step is small). With d = 6 > r = 3 "
+        "columns, the small Gaussian start even reaches eₜ < 1e-8 first (at iteration {g8}, against {wk8}), but "
         "then it stalls: it {g}, while the Ward–Kolda start {wk}. Compare the extra singular values σ₄…σ₆ of X.",
         "What do the extra d − r columns of X do in each run, and why can they slow down the Gaussian one?",
     ),
@@ -229,10 +230,10 @@ STEPS: tuple[Step, ...] = (
         ),
         ("compare",),
         _f6,
-        "The condition number κ = σ₁/σ_r measures how unequal the singular values of A are. At κ = 10 AGD {a10}; "
+        "The condition number κ = σ₁/σᵣ measures how unequal the singular values of A are. At κ = 10 AGD {a10}; "
         "at κ = 30 it {a30} ({ratio:.1f}× as many; Ward and Kolda's bound on the iterations grows like κ²). ScaledGD rescales each "
         "step by the inverse Gram matrix of the other factor and {s30} from the same start.",
-        "Why does a small σ_r slow plain gradient steps down, and what does ScaledGD pay for its speed?",
+        "Why does a small σᵣ slow plain gradient steps down, and what does ScaledGD pay for its speed?",
     ),
     Step(
         "Noise and the Eckart–Young floor: a photograph",
@@ -240,8 +241,8 @@ STEPS: tuple[Step, ...] = (
         ("pictures", "loss"),
         _f7,
         "A photograph is not low rank: beyond its main structure it has fine detail that acts like noise. No "
-        "rank-{d} matrix gets closer than the Eckart–Young floor Σ_(i>d) σ_i²/‖A‖² = {floor:.4f} (exact; docs/theory.md#floor; the dashed line), "
-        "and AGD stops there: it {within} (e_t = {final:.4f}). Its picture and the best rank-{d} "
+        "rank-{d} matrix gets closer than the Eckart–Young floor (the sum of σᵢ² over i > {d}, divided by ‖A‖²) = {floor:.4f} (exact; docs/theory.md#floor; the dashed line), "
+        "and AGD stops there: it {within} (eₜ = {final:.4f}). Its picture and the best rank-{d} "
         "image (the truncated SVD) look the same.",
         "Which details of the face are the first to go as d shrinks, and why those?",
     ),

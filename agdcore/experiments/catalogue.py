@@ -79,7 +79,7 @@ EXPERIMENTS: dict[str, Experiment] = {
                 ),
             ),
             _claims_init,
-            summary="Claim (Ward & Kolda 2023): AGD from the unbalanced start — X₀ large, inside col(A), Y₀ small — converges linearly to round-off, while a small Gaussian start with spare columns (d > r) stalls in a slow tail. Look at the right end of the log x-axis: the d = 10 curves stay together down to about 1e-9, then the Gaussian one flattens. The dotted line is the paper's κ²·log(1/ε) shape, its constant fitted to the Ward–Kolda run.",
+            summary="Claim (Ward & Kolda 2023): AGD from the unbalanced start — X₀ inside col(A) scaled by 1/√η, Y₀ by √η — converges linearly to round-off, while a small Gaussian start with spare columns (d > r) stalls in a slow tail. Look at the right end of the log x-axis: the d = 10 curves stay together down to about 1e-9, then the Gaussian one flattens. The dotted line is the paper's κ²·log(1/ε) shape, its constant fitted to the Ward–Kolda run.",
             x_log=True,
             milestones=(1e-6, 1e-9),
         ),

@@ -153,7 +153,7 @@ COMPLETION = Experiment(
     "1e-6 for Ward–Kolda, spectral and Gaussian): the unbalanced start's speed-up in experiment 1 does not carry over "
     "to partial observation. With d = 2r every start drives the training loss to about 1e-6 while the recovery error "
     "levels off far above it — the spare columns fit the observed entries rather than M★. The small Gaussian start "
-    "ends closest to M★ (≈ 2e-4), the Ward–Kolda start (large X₀) at ≈ 2e-3 and the spectral start, whose spare "
+    "ends closest to M★ (≈ 2e-4), the Ward–Kolda start (X₀ in col(A), scaled by 1/√η) at ≈ 2e-3 and the spectral start, whose spare "
     "columns begin on the noise of B, at ≈ 0.13.",
     tuple(
         _run(f"AGD, {name}, d = {d}", src, "agd", d, 0.4, _C_CAP, "completion", opts, c, dash, init)
