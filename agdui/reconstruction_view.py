@@ -1,4 +1,4 @@
-"""Pictures of the reconstruction on a page: A, X_tY_tᵀ, the best rank-d image and the residual at a
+"""Pictures of the reconstruction on a page: A, XₜYₜᵀ, the best rank-d image and the residual at a
 chosen recorded iterate.
 
 The factors come from a second solve of the same settings with ``keep_factors=True`` (the same seed
@@ -68,7 +68,7 @@ def factors_for(problem, kwargs: dict, run_id: str, result=None):
 def sensing_note() -> str:
     return (
         "Sensing observes no entries of A: each measurement is a random weighted sum of all of them, so there "
-        "is no picture with holes to show; the pictures compare X_tY_tᵀ with the hidden M★."
+        "is no picture with holes to show; the pictures compare XₜYₜᵀ with the hidden M★."
     )
 
 
@@ -139,7 +139,7 @@ def _panel_body(problem, run, skey: str, default_k, decorate, play_key: str, tim
             args=(play_key, skey, n),
             icon=":material/pause:" if playing else ":material/play_arrow:",
             width="stretch",
-            help="Step through the recorded iterates and watch X_tY_tᵀ sharpen",
+            help="Step through the recorded iterates and watch XₜYₜᵀ sharpen",
         )
     fig = picture_figure(problem, run, k, target_name=target)
     if decorate is not None:
@@ -169,7 +169,7 @@ def explore_section(problem, kwargs: dict, run_id: str, result, photo: bool, key
     Switched on, the page's run keeps its factors (:func:`wants_factors`); a run without them is
     replayed once with them (same seed, same iterates)."""
     on = st.toggle(
-        "Pictures of the reconstruction: A, X_tY_tᵀ and the residual at a recorded iterate",
+        "Pictures of the reconstruction: A, XₜYₜᵀ and the residual at a recorded iterate",
         value=photo,
         key=toggle_key(key),
         help="Replays the run once with its factors kept (same seed, same iterates), then draws them.",

@@ -82,7 +82,7 @@ def test_explore_pictures_are_off_by_default_and_switch_on():
     assert not at.exception
     spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Reconstruction" in c.proto.spec)
     names = [a["text"] for a in spec["layout"]["annotations"]]
-    assert names == ["A", "X_tY_tᵀ", "best rank 10", "residual"]
+    assert names == ["A", "XₜYₜᵀ", "best rank 10", "residual"]
     assert [tr["coloraxis"] for tr in spec["data"]] == ["coloraxis"] * 3 + ["coloraxis2"]
 
 

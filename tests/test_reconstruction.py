@@ -79,7 +79,7 @@ def test_pictures_share_one_colour_scale(problem):
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == pytest.approx((-big, big))  # signed A
     assert (fig.layout.coloraxis2.cmin, fig.layout.coloraxis2.cmax) == pytest.approx((-big, big))  # A's units
     np.testing.assert_allclose(data["residual"], A - X @ Y.T)
-    assert [a.text for a in fig.layout.annotations] == ["A", "X_tY_tᵀ", "best rank 3", "residual"]
+    assert [a.text for a in fig.layout.annotations] == ["A", "XₜYₜᵀ", "best rank 3", "residual"]
 
 
 def test_photograph_scale_is_grey_and_the_eckart_young_image_sits_on_the_floor():

@@ -1,9 +1,9 @@
-"""Pictures of the reconstruction: A, X_tY_tᵀ, the best rank-d matrix and the residual as heatmaps.
+"""Pictures of the reconstruction: A, XₜYₜᵀ, the best rank-d matrix and the residual as heatmaps.
 
 Pure NumPy + Plotly (never imports Streamlit). :func:`picture_data` cuts the matrices to at most
 ``max_side`` rows and columns (evenly spaced, the same for every panel) and fills in what the solver
 did not see (NaN: unobserved entries of a completion problem); :func:`reconstruction_figure` draws
-them side by side. A, X_tY_tᵀ and the best rank-d matrix share one colour scale (one colour bar);
+them side by side. A, XₜYₜᵀ and the best rank-d matrix share one colour scale (one colour bar);
 the residual, usually far smaller, has its own scale, symmetric about 0, and its title says so.
 """
 
@@ -72,7 +72,7 @@ def picture_data(problem, X: np.ndarray, Y: np.ndarray, *, max_side: int = MAX_S
     """What :func:`reconstruction_figure` draws, on one grid of at most ``max_side`` rows and columns.
 
     Returns a dict with ``rows``, ``cols`` (the grid), ``target`` (A or M★; None when unknown),
-    ``observed`` (completion: the observed entries, NaN elsewhere; else None), ``approx`` (X_tY_tᵀ),
+    ``observed`` (completion: the observed entries, NaN elsewhere; else None), ``approx`` (XₜYₜᵀ),
     ``best`` (the best rank-d matrix, fully observed problems only), ``residual`` (target − approx)
     and ``shape`` (m, n).
     """
@@ -113,10 +113,10 @@ def reconstruction_figure(
     target_name: str = "A",
     height: int = 400,
 ) -> go.Figure:
-    """The target (with holes, for completion), X_tY_tᵀ, the best rank-d matrix and the residual.
+    """The target (with holes, for completion), XₜYₜᵀ, the best rank-d matrix and the residual.
 
     ``t_label`` names the iterate ("iteration t = 120"). Every panel is drawn in the target's units:
-    the pictures on one colour scale taken from the target (X_tY_tᵀ values outside it are drawn at
+    the pictures on one colour scale taken from the target (XₜYₜᵀ values outside it are drawn at
     its ends, and the subtitle says so), the residual on a red-blue scale symmetric about 0 with the
     same magnitude, max|target| — so a small residual looks faint, as it is, and fades as t grows.
     """
@@ -126,7 +126,7 @@ def reconstruction_figure(
         panels.append(("seen entries", data["observed"]))
     elif target is not None:
         panels.append((target_name, target))
-    panels.append(("X_tY_tᵀ", approx))
+    panels.append(("XₜYₜᵀ", approx))
     if data["best"] is not None:
         panels.append((f"best rank {d}", data["best"]))
     elif data["observed"] is not None and target is not None:
@@ -153,7 +153,7 @@ def reconstruction_figure(
         )
     slack = 1e-3 * (zmax - zmin)
     m, n = data["shape"]
-    lines = [f"first {n_shared}: one colour scale · residual {target_name} − X_tY_tᵀ in the same units (red +, blue −)"]
+    lines = [f"first {n_shared}: one colour scale · residual {target_name} − XₜYₜᵀ in the same units (red +, blue −)"]
     if data["observed"] is not None:
         lines.append("green: entries the solver never saw")
     if data["best"] is not None:
@@ -162,7 +162,7 @@ def reconstruction_figure(
     if residual is not None and np.nanmax(np.abs(residual)) > big * (1 + 1e-3):
         extra.append(f"residual beyond ±max|{target_name}| drawn at the ends")
     if np.any(approx < zmin - slack) or np.any(approx > zmax + slack):
-        extra.append(f"X_tY_tᵀ outside {target_name}'s range drawn at the ends")
+        extra.append(f"XₜYₜᵀ outside {target_name}'s range drawn at the ends")
     if len(data["rows"]) < m or len(data["cols"]) < n:
         extra.append(f"every k-th row and column: {len(data['rows'])}×{len(data['cols'])} of {m}×{n}")
     if extra:
