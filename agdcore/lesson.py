@@ -46,6 +46,7 @@ class Step:
     text: str  # explanation, formatted with the facts
     question: str
     picture_at: float = 1.0  # where the pictures' slider starts, as a fraction of the recorded iterates
+    landscape: str = ""  # a pointer to the Landscape page (the same idea on the rank-one model), if any
 
 
 def build_problem(run: LessonRun):
@@ -197,6 +198,7 @@ STEPS: tuple[Step, ...] = (
         "columns, the small Gaussian start even reaches eₜ < 1e-8 first (at iteration {g8}, against {wk8}), but "
         "then it stalls: it {g}, while the Ward–Kolda start {wk}. Compare the extra singular values σ₄…σ₆ of X.",
         "What do the extra d − r columns of X do in each run, and why can they slow down the Gaussian one?",
+        landscape="Where each start lands on the valley xy = a, and how flat it is there: the Landscape page",
     ),
     Step(
         "A step that is too large",
@@ -211,6 +213,7 @@ STEPS: tuple[Step, ...] = (
         "{big}. At η = {bad_eta:.4g} the run {status} at iteration {at}: the iterates overflowed (the cross on "
         "the chart).",
         "Bigger steps were faster — until they were not. What sets the largest step that still converges?",
+        landscape="The step against the curvature 2/η on the rank-one model: the Landscape page",
     ),
     Step(
         "Over-parameterization: d > r",

@@ -48,6 +48,8 @@ for label, r in res.items():
         st.warning(f"{label}: {r.message}", icon=":material/warning:")
 with st.container(border=True):
     LV.text_block(f"Question for the class: {s.question}", "lesson-question")
+if s.landscape:
+    st.page_link("pages/landscape.py", label=s.landscape, icon=":material/landscape:")
 LV.charts(step, res)
 st.caption(
     f"Step {step} of {LV.N_STEPS} · this page's address (…/lesson?step={step}) opens this step · "

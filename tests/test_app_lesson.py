@@ -103,3 +103,16 @@ def test_explore_sensing_says_there_are_no_entries_to_show():
     at.toggle(key="explore_pictures_on").set_value(True).run()
     assert not at.exception
     assert any("Sensing observes no entries" in c.value for c in at.caption)
+
+
+def test_the_start_and_step_lessons_point_to_the_landscape_page():
+    from agdcore import lesson as L
+
+    linked = [i + 1 for i, s in enumerate(L.STEPS) if s.landscape]
+    assert linked == [3, 4]
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["step"] = "4"
+    at.switch_page("pages/lesson.py").run()
+    assert not at.exception
+    links = [e for e in at.get("page_link")]
+    assert any("landscape" in e.proto.page for e in links), [e.proto for e in links]
