@@ -95,7 +95,7 @@ def load_average() -> str:
         return "?"
 
 
-def serve(script: str, env_extra: dict | None = None):
+def serve(script: str, env_extra: dict | None = None, cwd: str = ROOT):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -103,7 +103,7 @@ def serve(script: str, env_extra: dict | None = None):
     env = dict(os.environ, XDG_CONFIG_HOME=tmp, XDG_CACHE_HOME=tmp, HOME=tmp, **(env_extra or {}))
     cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true", "--server.address=127.0.0.1",
            f"--server.port={port}", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]  # fmt: skip
-    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                          start_new_session=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
@@ -374,26 +374,37 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--skip", default="", help="comma-separated: scrub,play,live,compare,profile")
+    ap.add_argument(
+        "--before",
+        metavar="DIR",
+        help="another checkout of the project (e.g. `git worktree add`): its Explore is "
+        "measured too, interleaved, for first load and redraw (what a change bought, side by side)",
+    )
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
     if not chromium:
         raise SystemExit("Debian chromium is needed (apt-get install chromium)")
-    procs, res = [], {"app": [], "toy": []}
+    procs, res = [], {"app": [], "toy": [], "before": []}
     loads = []
     try:
         app, app_url = serve("app.py")
         procs.append(app)
         toy, toy_url = serve(os.path.join(ROOT, "benchmarks", "toyapp", "toy.py"))
         procs.append(toy)
+        sides = [("app", app_url), ("toy", toy_url)]
+        if args.before:
+            old, old_url = serve("app.py", cwd=os.path.abspath(args.before))
+            procs.append(old)
+            sides.append(("before", old_url))
         with sync_playwright() as pw:
             b = pw.chromium.launch(executable_path=chromium, args=ARGS)
-            for url in (app_url, toy_url):  # warm both servers (imports, first session, result cache)
+            for _, url in sides:  # warm the servers (imports, first session, result cache)
                 ctx, page, _ = first_load(b, url)
                 change_width(page, 11)
                 ctx.close()
             for i in range(args.reps):
-                for side, url in (("app", app_url), ("toy", toy_url)):
+                for side, url in sides:
                     loads.append(load_average())
                     ctx, page, out = first_load(b, url)
                     row = {"load": out, "redraw": change_width(page, 12 + i)}
@@ -416,7 +427,7 @@ def main() -> None:
 
 
 def report(res: dict, loads: list[str], profile) -> None:
-    app, toy = res["app"], res["toy"]
+    app, toy, before = res["app"], res["toy"], res["before"]
     print(f"\nload average (1 min) at each measurement: {', '.join(loads)}; medians of {len(app)}\n")
     print("| measurement | app | toy page | ratio | target |")
     print("|---|---|---|---|---|")
@@ -437,6 +448,17 @@ def report(res: dict, loads: list[str], profile) -> None:
             f"| {key} | {med(app, key, 'server'):.2f} s | {med(app, key, 'kb'):.0f} KB | {med(app, key, 'browser'):.2f} s "
             f"({med(app, key, 'cpu'):.2f} s busy) | {med(toy, key, 'server'):.2f} s | {med(toy, key, 'kb'):.0f} KB "
             f"| {med(toy, key, 'browser'):.2f} s ({med(toy, key, 'cpu'):.2f} s busy) |"
+        )
+    if before:
+        print("\n| --before (the other checkout) | first load | ratio to toy | redraw | ratio to toy |")
+        print("|---|---|---|---|---|")
+        print(
+            f"| server / bytes / browser: load {med(before, 'load', 'server'):.2f} s / "
+            f"{med(before, 'load', 'kb'):.0f} KB / {med(before, 'load', 'browser'):.2f} s; redraw "
+            f"{med(before, 'redraw', 'server'):.2f} s / {med(before, 'redraw', 'kb'):.0f} KB / "
+            f"{med(before, 'redraw', 'browser'):.2f} s | {med(before, 'load'):.2f} s "
+            f"| **{med(before, 'load') / med(toy, 'load'):.2f}×** | {med(before, 'redraw'):.2f} s "
+            f"| **{med(before, 'redraw') / med(toy, 'redraw'):.2f}×** |"
         )
     for side, rows in (("app", app), ("toy", toy)):
         print(

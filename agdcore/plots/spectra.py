@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -22,7 +24,12 @@ ROUNDOFF = 1e-9  # singular values below ROUNDOFF·max are "round-off level"
 
 def index_colors(d: int) -> list[str]:
     """d colour-blind-safe colours, dark (index 1) to light (index d), from the Viridis scale."""
-    return sample_colorscale("Viridis", list(np.linspace(0.0, 0.85, d))) if d > 1 else [SERIES[0]]
+    return list(_index_colors(int(d)))
+
+
+@lru_cache(maxsize=64)
+def _index_colors(d: int) -> tuple[str, ...]:  # Plotly's sampler inspects modules on every call: ~40 ms
+    return tuple(sample_colorscale("Viridis", list(np.linspace(0.0, 0.85, d))) if d > 1 else [SERIES[0]])
 
 
 def split_roundoff(sv: np.ndarray, rel: float = ROUNDOFF) -> tuple[np.ndarray, np.ndarray]:
