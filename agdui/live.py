@@ -117,7 +117,8 @@ class LiveRun:
         self.bar = None
         self.snapshot = None
         self.start = time.perf_counter()
-        self._last_draw = self.start
+        # the first redraw comes with the progress bar: a run that ends sooner is drawn once, when done
+        self._last_draw = self.start + max(0.0, show_after - redraw_every)
         self._last_bar = 0.0
         self.redraws = 0
 

@@ -44,7 +44,7 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 PRESET = "Ward.Kolda vs Gaussian"
-LIVE_QUERY = "?max_iter=25000&tol=0"  # 100×100, d = 10: runs to max_iter, about 5 s on a quiet machine
+LIVE_QUERY = "?max_iter=25000&tol=0&seed={seed}"  # 100×100, d = 10: to max_iter, ~5 s quiet; a new seed: no cache hit
 
 # Wraps WebSocket: every frame sent/received with its time, size and (received) the top-level
 # ForwardMsg field: 4 new_session, 5 delta, 6 script_finished, 11 ref_hash (a cached message).
@@ -171,11 +171,12 @@ def first_load(browser, url: str) -> tuple:
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})  # fresh profile: cold cache
     ctx.add_init_script(PROBE)
     page = ctx.new_page()
+    cpu = busy(page)
     page.goto(url)
     t_ready = wait_redrawn(page)
     log = wslog(page)
     out = split(log, 0.0, t_ready)
-    out["cpu"] = busy(page)
+    out["cpu"] = busy(page) - cpu
     out["ws_open"] = next((e["t"] for e in log if e["k"] == "open"), 0.0) / 1e3
     out["server"] = split(log, next((e["t"] for e in log if e["k"] == "s"), 0.0), t_ready)["server"]
     res = page.evaluate(
@@ -276,7 +277,7 @@ LIVE_WATCH = """() => { window.__live = {frames: 0, blank: 0, redraws: 0, first:
   window.__stopLive = false; requestAnimationFrame(tick); }"""
 
 
-def live_run(browser, url: str) -> dict:
+def live_run(browser, url: str, seed: int = 1) -> dict:
     """A ~5 s run: progressive redraws of the loss chart per second and blank frames, from the first
     drawn curve until the run has ended."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -286,7 +287,7 @@ def live_run(browser, url: str) -> dict:
     wait_redrawn(page)  # warm page (bundle loaded) before the run starts
     page.evaluate(LIVE_WATCH)
     t0 = now(page)
-    page.goto(url.rstrip("/") + "/" + LIVE_QUERY)
+    page.goto(url.rstrip("/") + "/" + LIVE_QUERY.format(seed=seed))
     page.evaluate(LIVE_WATCH)  # a new document: start watching again
     try:
         page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=5000)
@@ -337,8 +338,9 @@ def compare_preset(browser) -> dict:
         stop(proc)
 
 
-def compare_profile() -> list[tuple[str, float]]:
-    """Where the preset's server time goes, in this process: each configuration's trials, figures, table."""
+def compare_profile() -> list[tuple[str, float, float]]:
+    """Where the preset's server time goes, in this process (wall and CPU seconds): each configuration's
+    trials, the figures, the table."""
     sys.path.insert(0, ROOT)
     import agdcore as agd
     from agdcore import plots
@@ -346,22 +348,25 @@ def compare_profile() -> list[tuple[str, float]]:
     from agdui import settings as S
 
     values = {**{p.name: p.default for p in R.params()}, **R.PRESETS["Ward–Kolda vs Gaussian (paper)"]}
-    t0 = time.perf_counter()
-    problem = S.build_problem({**values, "source": "synthetic"})
-    rows, runs = [("build A", time.perf_counter() - t0)], []
+    rows, runs = [], []
+
+    def timed(name, fn):
+        t0, c0 = time.perf_counter(), time.process_time()
+        out = fn()
+        rows.append((name, time.perf_counter() - t0, time.process_time() - c0))
+        return out
+
+    problem = timed("build A", lambda: S.build_problem({**values, "source": "synthetic"}))
     for c in R.configs(values):
-        t0 = time.perf_counter()
-        tr = agd.solve_trials(problem, seeds=range(int(values["trials"])), chunk=16, **R.trial_kwargs(c, values))
-        rows.append((f"solve_trials {c['label']}", time.perf_counter() - t0))
+        kw = R.trial_kwargs(c, values)
+        tr = timed(
+            f"solve_trials {c['label'].split(' ')[0]}",
+            lambda kw=kw: agd.solve_trials(problem, seeds=range(int(values["trials"])), chunk=16, **kw),
+        )
         runs.append((c["label"], tr))
-    for name, fn in (
-        ("trials_figure", lambda: plots.trials_figure(runs, log_x=True, tol=float(values["tol"])).to_json()),
-        ("iterations_figure", lambda: plots.iterations_figure(runs).to_json()),
-        ("summary_table", lambda: R.summary_table(runs, int(values["max_iter"]))),
-    ):
-        t0 = time.perf_counter()
-        fn()
-        rows.append((name, time.perf_counter() - t0))
+    timed("trials_figure", lambda: plots.trials_figure(runs, log_x=True, tol=float(values["tol"])).to_json())
+    timed("iterations_figure", lambda: plots.iterations_figure(runs).to_json())
+    timed("summary_table", lambda: R.summary_table(runs, int(values["max_iter"])))
     return rows
 
 
@@ -374,6 +379,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--skip", default="", help="comma-separated: scrub,play,live,compare,profile")
+    ap.add_argument("--profile-only", action="store_true", help="only the in-process Compare profile")
     ap.add_argument(
         "--before",
         metavar="DIR",
@@ -382,6 +388,10 @@ def main() -> None:
     )
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
+    if args.profile_only:
+        for name, w, c in compare_profile():
+            print(f"{name}: {w:.2f} s wall, {c:.2f} s CPU")
+        return
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
     if not chromium:
         raise SystemExit("Debian chromium is needed (apt-get install chromium)")
@@ -414,7 +424,7 @@ def main() -> None:
                         row["play"] = play(page)
                     ctx.close()
                     if side == "app" and "live" not in skip:
-                        row["live"] = live_run(b, app_url)
+                        row["live"] = live_run(b, app_url, seed=100 + i)
                     if side == "app" and "compare" not in skip:
                         row["compare"] = compare_preset(b)
                     res[side].append(row)
@@ -423,7 +433,7 @@ def main() -> None:
     finally:
         for p in procs:
             stop(p)
-    report(res, loads, None if "profile" in skip or "compare" in skip else compare_profile())
+    report(res, loads, None if "profile" in skip else compare_profile())
 
 
 def report(res: dict, loads: list[str], profile) -> None:
@@ -492,7 +502,8 @@ def report(res: dict, loads: list[str], profile) -> None:
             f"| {med(app, 'compare', 'browser'):.2f} s | halve ~10 s |"
         )
     if profile:
-        print("\nCompare preset, server side in process: " + "; ".join(f"{n} {s:.2f} s" for n, s in profile))
+        print("\nCompare preset, server side in this process (wall / CPU): ")
+        print("; ".join(f"{n} {w:.2f} / {c:.2f} s" for n, w, c in profile))
 
 
 if __name__ == "__main__":
