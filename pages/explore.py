@@ -41,8 +41,6 @@ def keep_previous(message: str):
     notice_slot.error(message, icon=":material/error:")
     prev = st.session_state.get(LAST_GOOD)
     if prev is None:
-        if "slots" in globals():  # no empty chart frame under the error
-            slots["loss"].empty()
         st.stop()
     notice_slot.info("The previous result is kept below (the Python snippet reproduces it).", icon=":material/history:")
     return prev
@@ -65,9 +63,6 @@ status_slot = st.container()
 slots = {"loss": st.empty()}
 c1, c2 = st.columns(2)
 slots["svy"], slots["svx"] = c1.empty(), c2.empty()
-if not st.session_state.get("_agd_plotly_sent"):  # this tab has no chart yet: let it fetch Plotly now
-    style.show_chart(plots.loss_placeholder(), f"{PREFIX}__chart_placeholder", slots["loss"])
-    st.session_state["_agd_plotly_sent"] = True
 redraws = iter(range(10**9))
 
 
@@ -92,7 +87,6 @@ if previous is None:
 if previous is not None:
     (problem, result, values, run_id, current_upload), stopped = previous, False
 elif result is None:
-    slots["loss"].empty()
     st.info("Stopped before anything was computed.")
     st.stop()
 else:

@@ -26,7 +26,7 @@ from ._style import (
     thin,
 )
 from .observed import curve_names, is_observed, observed_loss_figure
-from .run import HOVER_FORMULA, OVERLAYS, bound_curves, loss_figure, loss_placeholder
+from .run import HOVER_FORMULA, OVERLAYS, bound_curves, loss_figure
 from .spectra import (
     ROUNDOFF,
     balance_figure,
@@ -57,7 +57,6 @@ __all__ = [
     "log_range",
     "log_tickvals",
     "loss_figure",
-    "loss_placeholder",
     "observed_loss_figure",
     "positive",
     "roundoff_note",

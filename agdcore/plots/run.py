@@ -212,19 +212,6 @@ def loss_figure(
     return fig
 
 
-def loss_placeholder(*, height: int = 520) -> go.Figure:
-    """The loss chart's empty frame (title, axes, height), sent while a page's first run computes.
-
-    Streamlit fetches its 4.7 MB Plotly bundle only when a page shows its first chart; a frame sent
-    before the solve and the figures lets the browser load it while the server computes
-    (benchmarks/bench_browser.py measures the first load).
-    """
-    fig = go.Figure()
-    style_figure(fig, title="Relative error e_t", x_title="iteration t", y_title="e_t", height=height)
-    fig.update_layout(showlegend=False)
-    return fig
-
-
 def _mark_divergence(fig: go.Figure, result, err: np.ndarray) -> None:
     k = int(result.diverged_at)
     t = np.asarray(result.t, dtype=float)
