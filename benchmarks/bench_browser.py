@@ -198,10 +198,7 @@ def change_width(page, width: int) -> dict:
     t_act = now(page)
     box = page.get_by_label(re.compile(r"width", re.I)).first
     box.fill(str(width))
-    box.press("Enter")
-    btn = page.locator("[data-testid='stFormSubmitButton'] button")
-    if btn.count():
-        btn.first.click()
+    page.locator("[data-testid='stFormSubmitButton'] button").first.click()  # one submission (Enter would be a second)
     t_ready = wait_redrawn(page)
     out = split(wslog(page, mark), t_act, t_ready)
     out["cpu"] = busy(page) - cpu
