@@ -265,7 +265,9 @@ LIVE_WATCH = """() => { window.__live = {frames: 0, blank: 0, redraws: 0, first:
     const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(p =>
       [...p.querySelectorAll('.gtitle')].some(g => g.textContent.startsWith('Relative error')));
     const vis = plots.filter(p => p.getBoundingClientRect().height > 0 && getComputedStyle(p).visibility !== 'hidden');
-    const path = vis.length ? (vis[0].querySelector('.scatterlayer .trace path.js-line') || {getAttribute: () => ''}).getAttribute('d') || '' : '';
+    const paths = vis.map((p) => (p.querySelector('.scatterlayer .trace path.js-line') || {getAttribute: () => ''})
+      .getAttribute('d') || '').filter(Boolean);
+    const path = paths.length ? paths[paths.length - 1] : '';  // the top-most drawn chart (live layers stack)
     if (path) { if (!w.seen) { w.seen = true; w.first = performance.now(); } }
     if (w.seen) { w.frames++; if (!path) w.blank++; else if (path !== w.last) { w.redraws++; w.lastAt = performance.now(); } }
     if (path) w.last = path;
