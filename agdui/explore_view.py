@@ -145,12 +145,17 @@ LOSS_HEIGHT = 490  # with the title, status line and legend, the loss chart fits
 
 
 def draw_main(result, slots: dict, live: bool = False, n: int = 0) -> None:
-    """Loss curve and the singular values of Y and X into their placeholders."""
+    """Loss curve and the singular values of Y and X into their placeholders.
+
+    Live redraws go into a stack per chart (:func:`_layer`): each new chart is drawn over the previous
+    one, which stays visible until the new one has painted. Streamlit mounts a new chart for every new
+    figure, and a chart replaced in place showed an empty frame until Plotly had drawn it.
+    """
     sfx = f"_live{n}" if live else ""
     style.show_chart(
         plots.loss_figure(result, height=LOSS_HEIGHT, max_points=500 if live else plots.MAX_POINTS),
         f"{PREFIX}__chart_loss{sfx}",
-        slots["loss"],
+        _layer(slots, "loss", live),
         width_hint=940 if live else None,
     )
     if len(result.record_index) and (not live or n % 3 == 0):  # live: singular values on every third redraw
@@ -158,9 +163,34 @@ def draw_main(result, slots: dict, live: bool = False, n: int = 0) -> None:
             style.show_chart(
                 plots.singular_values_figure(result, f),
                 f"{PREFIX}__chart_sv{f.lower()}{sfx}",
-                slots[f"sv{f.lower()}"],
+                _layer(slots, f"sv{f.lower()}", live),
                 width_hint=460 if live else None,
             )
+
+
+_STACK_CSS = (
+    "<style>.st-key-{k} {{ display: grid !important; grid-template-columns: minmax(0, 1fr); }}"
+    " .st-key-{k} > div {{ grid-area: 1 / 1; width: 100%; }}</style>"
+)
+
+
+def _layer(slots: dict, name: str, live: bool):
+    """Where the next chart ``name`` goes: its slot, or once a live run has drawn it, a new top layer of
+    its stack (the previous layers stay under the new one until it has painted; older ones are emptied)."""
+    stacks = slots.setdefault("_stacks", {})
+    if name not in stacks:
+        if not live:
+            return slots[name]
+        key = f"{PREFIX}__stack_{name}"
+        box = slots[name].container(key=key)
+        box.html(_STACK_CSS.format(k=key))  # the stack's layers share one grid cell, later ones on top
+        stacks[name] = (box, [])
+    box, layers = stacks[name]
+    layer = box.empty()
+    layers.append(layer)
+    if len(layers) > 3:  # two drawn layers stay under the newest, in case the browser is behind
+        layers.pop(0).empty()
+    return layer
 
 
 def metrics(result, problem) -> None:

@@ -117,7 +117,8 @@ class LiveRun:
         self.bar = None
         self.snapshot = None
         self.start = time.perf_counter()
-        self._last_draw = self.start
+        # the first redraw comes with the progress bar: a run that ends sooner is drawn once, when done
+        self._last_draw = self.start + max(0.0, show_after - redraw_every)
         self._last_bar = 0.0
         self.redraws = 0
 
@@ -197,6 +198,7 @@ def run_live(
     cache: bool = True,
     stopped_value: Callable[[object], object] | None = None,
     where=None,
+    redraw_every: float = 0.4,
 ) -> tuple[object, bool]:
     """Run ``compute(live)`` with progress/Stop, or return the cached or stopped result.
 
@@ -221,6 +223,8 @@ def run_live(
         ``message`` rewritten when it is an :class:`agdcore.Result`).
     where : DeltaGenerator, optional
         Container for the progress bar and Stop button.
+    redraw_every : float
+        Minimum seconds between live redraws (see :class:`LiveRun`).
 
     Returns
     -------
@@ -236,7 +240,7 @@ def run_live(
         snap = partial[1] if partial and partial[0] == run_id else None
         return (stopped_value or _stopped_result)(snap), True
     st.session_state.pop(f"{key}__stop", None)
-    live = LiveRun(key, run_id, label=label, draw=draw, where=where)
+    live = LiveRun(key, run_id, label=label, draw=draw, where=where, redraw_every=redraw_every)
     try:
         value = compute(live)
     except BaseException:  # Streamlit's rerun/stop exceptions: keep the partial result for the Stop path

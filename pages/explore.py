@@ -84,6 +84,7 @@ if previous is None:
             label="Solving",
             where=progress_slot,
             draw=lambda snap: V.draw_main(snap, slots, live=True, n=next(redraws)),
+            redraw_every=0.25,  # toward 3 redraws a second (README, browser speed)
         )
     except ValueError as exc:
         previous = keep_previous(f"Solver settings: {exc}")

@@ -12,6 +12,8 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 
+from ._lean import compact, house_template, set_layout  # noqa: F401  (compact: re-exported)
+
 # Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
     "black": "#000000",
@@ -39,6 +41,9 @@ AXIS = dict(
     title_font=dict(size=17),
     exponentformat="power",
 )
+
+
+_AXIS_TREE = {**{k: v for k, v in AXIS.items() if k != "title_font"}, "title": {"font": AXIS["title_font"]}}
 
 
 # Phone-width wrapping (a 390 px screen leaves a ~358 px chart): characters per line of a title
@@ -84,6 +89,8 @@ def house_layout(
     subtitle: str | None = None,
     legend_top: bool = False,
     wrap: bool = False,
+    x: dict | None = None,
+    y: dict | None = None,
 ) -> go.Figure:
     """The house style without touching axis titles or types: template, fonts, title, margins, legend,
     HTML sub/superscripts in trace names, and the house axis look on every axis (subplots included).
@@ -115,8 +122,8 @@ def house_layout(
         height += 19 * rows  # about the legend's height on a phone (one entry per row); less on a wide screen
     elif legend_below:
         legend.update(orientation="h", yanchor="top", y=-0.2, x=0, xanchor="left")
-    fig.update_layout(
-        template="plotly_white",
+    house = dict(
+        template=house_template(),
         font=FONT,
         height=height,
         title=dict(
@@ -132,11 +139,10 @@ def house_layout(
         ),
         margin=dict(l=80, r=24, t=top, b=40),
         hovermode="closest",
-        hoverlabel=dict(font_size=15),
+        hoverlabel=dict(font=dict(size=15)),
         legend=legend,
     )
-    fig.update_xaxes(**AXIS)
-    fig.update_yaxes(**AXIS)
+    set_layout(fig, house, axes=_AXIS_TREE, x=x, y=y)  # ``x``/``y``: per-axis extras (style_figure's titles)
     return fig
 
 
@@ -175,10 +181,16 @@ def style_figure(
         :func:`house_layout`).
     """
     house_layout(
-        fig, title=title, height=height, legend_below=legend_below, subtitle=subtitle, legend_top=legend_top, wrap=wrap
+        fig,
+        title=title,
+        height=height,
+        legend_below=legend_below,
+        subtitle=subtitle,
+        legend_top=legend_top,
+        wrap=wrap,
+        x={"title": {"text": html(x_title)}, "type": "log" if log_x else "linear"},
+        y={"title": {"text": html(y_title)}, "type": "log" if log_y else "linear"},
     )
-    fig.update_xaxes(title_text=html(x_title), type="log" if log_x else "linear")
-    fig.update_yaxes(title_text=html(y_title), type="log" if log_y else "linear")
     return fig
 
 

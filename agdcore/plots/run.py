@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ._style import MAX_POINTS, OKABE_ITO, _sci, html, log_range, positive, set_log_range, style_figure, thin
+from ._style import MAX_POINTS, OKABE_ITO, _sci, compact, html, log_range, positive, set_log_range, style_figure, thin
 from .observed import is_observed, observed_loss_figure
 
 PESSIMISTIC = 10.0  # a bound whose T(ε) exceeds this × the plotted range is called flat
@@ -183,8 +183,8 @@ def loss_figure(
     idx = thin(len(err), max_points)
     fig.add_trace(
         go.Scatter(
-            x=t[idx],
-            y=err[idx],
+            x=compact(t[idx]),
+            y=compact(err[idx]),
             mode="lines",
             name="e_t (observed)",
             line=dict(color=OKABE_ITO["black"], width=3.5),
@@ -209,8 +209,8 @@ def loss_figure(
         i = thin(len(c["y"]), max_points)
         fig.add_trace(
             go.Scatter(
-                x=c["t"][i],
-                y=positive(c["y"][i]),
+                x=compact(c["t"][i]),
+                y=compact(positive(c["y"][i])),
                 mode="lines",
                 name=legend_text(c["name"]),
                 line=_STYLE[c["key"]],

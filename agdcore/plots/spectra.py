@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from ._style import OKABE_ITO, SERIES, _sci, log_range, positive, set_log_range, style_figure
+from ._style import OKABE_ITO, SERIES, _sci, compact, log_range, positive, set_log_range, style_figure
 from .run import _hover
 
 ROUNDOFF = 1e-9  # singular values below ROUNDOFF·max are "round-off level"
@@ -22,7 +24,12 @@ ROUNDOFF = 1e-9  # singular values below ROUNDOFF·max are "round-off level"
 
 def index_colors(d: int) -> list[str]:
     """d colour-blind-safe colours, dark (index 1) to light (index d), from the Viridis scale."""
-    return sample_colorscale("Viridis", list(np.linspace(0.0, 0.85, d))) if d > 1 else [SERIES[0]]
+    return list(_index_colors(int(d)))
+
+
+@lru_cache(maxsize=64)
+def _index_colors(d: int) -> tuple[str, ...]:  # Plotly's sampler inspects modules on every call: ~40 ms
+    return tuple(sample_colorscale("Viridis", list(np.linspace(0.0, 0.85, d))) if d > 1 else [SERIES[0]])
 
 
 def split_roundoff(sv: np.ndarray, rel: float = ROUNDOFF) -> tuple[np.ndarray, np.ndarray]:
@@ -68,12 +75,13 @@ def singular_values_figure(result, factor: str = "Y", *, height: int = 480) -> g
     fig = go.Figure()
     colors = index_colors(max(d, 1))
     keep, small = split_roundoff(sv) if d else (np.zeros(0, bool), np.zeros(0, bool))
+    tx = compact(t)
     for i in range(d):
         name = f"σ_{{{i + 1}}}"
         fig.add_trace(
             go.Scatter(
-                x=t,
-                y=positive(sv[:, i]),
+                x=tx,
+                y=compact(positive(sv[:, i])),
                 mode="lines",
                 name=name,
                 line=dict(color=colors[i], width=2.5),
@@ -104,8 +112,8 @@ def balance_figure(result, *, height: int = 420) -> go.Figure:
     name = "‖XₜᵀXₜ − YₜᵀYₜ‖_F"
     fig = go.Figure(
         go.Scatter(
-            x=t,
-            y=positive(result.balance),
+            x=compact(t),
+            y=compact(positive(result.balance)),
             mode="lines+markers",
             name=name,
             line=dict(color=OKABE_ITO["blue"], width=3),

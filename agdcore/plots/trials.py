@@ -40,11 +40,11 @@ def trials_figure(
     for j, (label, tr) in enumerate(runs):
         color = SERIES[j % len(SERIES)]
         t = np.asarray(tr.t, dtype=float)
-        with warnings.catch_warnings():  # columns where every trial skipped the exact evaluation are NaN
-            warnings.simplefilter("ignore", RuntimeWarning)
-            q = tr.quantiles((0.25, 0.5, 0.75))
         last = _last_active(tr)
         idx = thin(last + 1, log=log_x)
+        with warnings.catch_warnings():  # columns where every trial skipped the exact evaluation are NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            q = tr.quantiles((0.25, 0.5, 0.75), columns=idx)  # only the drawn columns: same values, 30× less work
         x = t[idx] if not log_x else np.where(t[idx] > 0, t[idx], np.nan)
         if tr.config.get("algorithm") == "flow":
             x_title = "iteration t (time t for the flow)"
@@ -52,7 +52,7 @@ def trials_figure(
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=positive(q[2][idx]),
+                y=positive(q[2]),
                 mode="lines",
                 line=dict(width=0, color=color),
                 legendgroup=f"c{j}",
@@ -64,7 +64,7 @@ def trials_figure(
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=positive(q[0][idx]),
+                y=positive(q[0]),
                 mode="lines",
                 line=dict(width=0, color=color),
                 fill="tonexty",
@@ -78,7 +78,7 @@ def trials_figure(
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=positive(q[1][idx]),
+                y=positive(q[1]),
                 mode="lines",
                 line=dict(width=3.5, color=color),
                 legendgroup=f"c{j}",
