@@ -26,10 +26,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
+import os
+import threading
 import time
 from collections.abc import Callable
 
 import streamlit as st
+
+from . import jobs
 
 
 # ---------------------------------------------------------------------- result cache on settings
@@ -82,7 +87,14 @@ def stop_requested(key: str, run_id: str) -> bool:
 
 
 class LiveRun:
-    """Progress bar + Stop button + throttled redraws for one run, placed where it is created.
+    """Progress bar + Stop button + redraws bounded by work for one run, placed where it is created.
+
+    Redraws are bounded by the run's *work*, not by wall time: a redraw happens only when the run has
+    advanced by a visible amount since the last one — another 1/``max_redraws`` of its iterations, or
+    half a decade of e_t (the loss chart is logarithmic) — at most every ``redraw_every`` seconds and
+    at most ``max_redraws`` times in all. A slow (shared) server therefore never sends more frames than
+    a fast one; it sends them further apart. A single ~5 s run that converges over ten decades still
+    redraws about 20 times (≈ 4 a second). The progress bar follows the same rule with finer steps.
 
     Parameters
     ----------
@@ -96,9 +108,14 @@ class LiveRun:
         ``draw(snapshot)`` redraws the charts from a partial result.
     show_after, redraw_every : float
         Seconds before the bar/Stop appear, and minimum seconds between redraws.
+    max_redraws : int
+        Most redraws in one run.
     where : DeltaGenerator, optional
         Container for the progress bar and Stop button (default: the current position).
     """
+
+    DECADES_PER_REDRAW = 0.5  # e_t must fall this many decades (or 1/max_redraws of the iterations pass)
+    BAR_STEPS = 100  # the bar moves in at most this many steps (plus ten per decade of e_t)
 
     def __init__(
         self,
@@ -108,27 +125,66 @@ class LiveRun:
         label: str = "Running",
         draw: Callable | None = None,
         show_after: float = 0.5,
-        redraw_every: float = 0.4,
+        redraw_every: float = 0.2,
+        max_redraws: int = 24,
         where=None,
     ):
         self.key, self.run_id, self.label, self.draw = key, run_id, label, draw
-        self.show_after, self.redraw_every = show_after, redraw_every
+        self.show_after, self.redraw_every, self.max_redraws = show_after, redraw_every, max_redraws
         self.box = (where if where is not None else st).empty()
         self.bar = None
         self.snapshot = None
         self.start = time.perf_counter()
         self._last_draw = self.start
         self._last_bar = 0.0
+        self._last_keep = self.start
+        self._bar_mark = (-1.0, math.inf)  # (fraction, e_t) at the last bar update
+        self._draw_mark = (0.0, math.inf)  # (fraction, e_t) at the last redraw
         self.redraws = 0
+        self.draw_cpu = 0.0
+        self.status_text = None
+        self.shared = False  # the run was shared with another session
+        self.queued_seconds = 0.0  # seconds spent queued
 
-    def update(self, fraction: float, text: str) -> None:
-        """Show progress (creates the bar and the Stop button after ``show_after`` seconds)."""
+    def _advanced(self, mark: tuple, fraction: float | None, error: float | None, steps: int, decades: float) -> bool:
+        """True when the run moved a visible amount past ``mark``; unknown progress counts as moved."""
+        if fraction is None and error is None:
+            return True
+        f0, e0 = mark
+        if fraction is not None and fraction - f0 >= 1.0 / steps:
+            return True
+        if error is not None and error > 0 and math.isfinite(error):
+            if not math.isfinite(e0):
+                return True
+            return math.log10(e0 / error) >= decades
+        return False
+
+    def update(self, fraction: float, text: str, *, error: float | None = None) -> None:
+        """Show progress (creates the bar and the Stop button after ``show_after`` seconds).
+
+        The bar moves only when the run has advanced (1 % of its iterations or a tenth of a decade
+        of ``error``), at most ten times a second.
+        """
         now = time.perf_counter()
         if now - self.start < self.show_after or now - self._last_bar < 0.1:
             return
-        self._last_bar = now
         fraction = min(max(float(fraction), 0.0), 1.0)
-        msg = f"{self.label}: {text} · {now - self.start:.1f} s"
+        if self.bar is not None and not self._advanced(self._bar_mark, fraction, error, self.BAR_STEPS, 0.1):
+            return
+        self._last_bar, self._bar_mark = now, (fraction, error if error is not None else math.inf)
+        self._show(fraction, f"{self.label}: {text} · {now - self.start:.1f} s")
+
+    def queued(self, ahead: int, running: int) -> None:
+        """Show the run's place in the queue (at once: a waiting student must see why nothing moves)."""
+        if ahead > 0:
+            text = f"Queued: {ahead} run{'s' if ahead != 1 else ''} ahead of yours"
+        else:
+            text = f"Queued: yours is next ({running} run{'s' if running != 1 else ''} in progress)"
+        if text != self.status_text:
+            self.status_text = text
+            self._show(0.0, text)
+
+    def _show(self, fraction: float, msg: str) -> None:
         if self.bar is None:
             with self.box.container():
                 cols = st.columns([5, 1], vertical_alignment="center")
@@ -145,32 +201,95 @@ class LiveRun:
         else:
             self.bar.progress(fraction, text=msg)
 
-    def maybe_draw(self, make_snapshot: Callable) -> None:
-        """Every ``redraw_every`` seconds: take a snapshot, keep it for Stop, and call ``draw`` with it.
+    def keep(self, snap) -> None:
+        """Keep ``snap`` as the run's latest partial result (what Stop shows), without drawing it.
 
-        The snapshot goes to session state at once: on Stop, Streamlit starts the next run in a new
-        thread while this one is still winding down, so the partial result must already be there.
+        It goes to session state at once: on Stop, Streamlit starts the next run in a new thread while
+        this one is still winding down, so the partial result must already be there.
+        """
+        if dataclasses.is_dataclass(snap) and hasattr(snap, "seconds"):
+            snap = dataclasses.replace(snap, seconds=time.perf_counter() - self.start)
+        self.snapshot = snap
+        st.session_state[f"{self.key}__partial"] = (self.run_id, snap)
+
+    def maybe_draw(self, make_snapshot: Callable, *, fraction: float | None = None, error: float | None = None):
+        """Redraw from ``make_snapshot()`` when the run advanced visibly (see the class doc), else nothing.
+
+        ``fraction`` (of the iterations) and ``error`` (e_t) measure the work done; without them the
+        redraw is limited by ``redraw_every`` and ``max_redraws`` only.
         """
         now = time.perf_counter()
-        if now - self._last_draw < self.redraw_every:
+        if self.redraws >= self.max_redraws or now - self._last_draw < self.redraw_every:
+            return
+        if not self._advanced(self._draw_mark, fraction, error, self.max_redraws, self.DECADES_PER_REDRAW):
             return
         self._last_draw = now
-        snap = make_snapshot()
-        if dataclasses.is_dataclass(snap) and hasattr(snap, "seconds"):
-            snap = dataclasses.replace(snap, seconds=now - self.start)
-        self.snapshot = snap
-        st.session_state[f"{self.key}__partial"] = (self.run_id, self.snapshot)
+        self._draw_mark = (
+            fraction if fraction is not None else self._draw_mark[0],
+            error if error is not None else self._draw_mark[1],
+        )
+        self.keep(make_snapshot())
         if self.draw is not None:
             self.redraws += 1
+            c0 = time.thread_time()
             self.draw(self.snapshot)
+            self.draw_cpu += time.thread_time() - c0
 
     def solve_callback(self, progress) -> bool:
         """Pass as ``callback=`` to :func:`agdcore.solve`."""
         unit = "time" if progress.t != progress.iteration else "iteration"
         where = f"time {progress.t:.4g}" if unit == "time" else f"iteration {progress.iteration:,}"
-        self.update(progress.fraction, f"{where} of {progress.max_iter:,} · e_t = {progress.error:.2e}")
-        self.maybe_draw(progress.snapshot)
+        self.update(
+            progress.fraction, f"{where} of {progress.max_iter:,} · e_t = {progress.error:.2e}", error=progress.error
+        )
+        drawn = self.redraws
+        self.maybe_draw(progress.snapshot, fraction=progress.fraction, error=progress.error)
+        now = time.perf_counter()
+        if self.redraws == drawn and now - self._last_keep >= 0.4:  # Stop shows a recent partial result
+            self._last_keep = now
+            self.keep(progress.snapshot())
         return False
+
+    def solve(self, problem, **kwargs):
+        """:func:`agdcore.solve` off the page's thread, with the same progress, redraws and Stop.
+
+        The run goes through the server's fair queue (:mod:`agdui.jobs`) to a worker process; while
+        it waits, the bar shows its place ("Queued: 3 runs ahead of yours"). Another session asking
+        for the same settings at the same time shares the run. Interrupting the script (Stop, a new
+        Apply) withdraws this session from the job; a job nobody waits for is dequeued or stopped.
+        """
+        return self.run_job(jobs.solve_task, jobs.Shared(problem), kwargs, local=not jobs.portable(kwargs))
+
+    def run_job(self, fn: Callable, *args, local: bool = False):
+        """``fn(*args, report=, stopped=)`` through the queue; ``report`` payloads are
+        ``(iteration, max_iter, t, e_t, partial result)``."""
+        q = jobs.default_queue()
+        owner = _session_id()
+        job = q.submit(owner, self.run_id, fn, *args, local=local)
+        self.shared = len(job.owners) > 1
+        seen = None
+        try:
+            while not job.wait(0.1):
+                if job.state == jobs.QUEUED:
+                    self.queued(q.ahead(job), len(q.running))
+                    continue
+                payload = q.latest(job)
+                if payload is None or payload is seen or (seen is not None and payload[0] == seen[0]):
+                    continue
+                seen = payload
+                it, max_iter, t, err, snap = payload
+                where = f"time {t:.4g}" if t != it else f"iteration {it:,}"
+                frac = min(1.0, it / max(1, max_iter))
+                self.update(frac, f"{where} of {max_iter:,} · e_t = {err:.2e}", error=err)
+                drawn = self.redraws
+                self.maybe_draw(lambda s=snap: s, fraction=frac, error=err)
+                if self.redraws == drawn:
+                    self.keep(snap)
+        except BaseException:
+            q.cancel(job, owner)
+            raise
+        self.queued_seconds = (job.started or job.submitted) - job.submitted
+        return job.result()
 
     def trials_callback(self, prefix: str = "", offset: int = 0, total: int | None = None) -> Callable:
         """A ``callback(n_done, n_total)`` for :func:`agdcore.solve_trials` (``offset`` trials done before)."""
@@ -237,6 +356,7 @@ def run_live(
         return (stopped_value or _stopped_result)(snap), True
     st.session_state.pop(f"{key}__stop", None)
     live = LiveRun(key, run_id, label=label, draw=draw, where=where)
+    c0 = time.thread_time()
     try:
         value = compute(live)
     except BaseException:  # Streamlit's rerun/stop exceptions: keep the partial result for the Stop path
@@ -244,10 +364,29 @@ def run_live(
             st.session_state[f"{key}__partial"] = (run_id, live.snapshot)
         raise
     live.close()
+    _log_stats(kind, run_id, live, time.thread_time() - c0)
     st.session_state.pop(f"{key}__partial", None)
     if cache and getattr(value, "status", None) != "stopped":
         cache_put(kind, run_id, value)
     return value, False
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else f"thread-{threading.get_ident()}"
+
+
+def _log_stats(kind: str, run_id: str, live: LiveRun, cpu: float, **extra) -> None:
+    """With $AGD_LOAD_STATS set (benchmarks/bench_load.py), append one JSON line per finished run."""
+    path = os.environ.get("AGD_LOAD_STATS")
+    if not path:
+        return
+    row = {"kind": kind, "run_id": run_id, "redraws": live.redraws, "draw_cpu": live.draw_cpu,
+           "compute_cpu": cpu - live.draw_cpu, "seconds": time.perf_counter() - live.start, "wait": live.queued_seconds, "shared": live.shared, **extra}  # fmt: skip
+    with open(path, "a") as f:
+        f.write(json.dumps(row) + "\n")
 
 
 def _stopped_result(snapshot):

@@ -1,0 +1,146 @@
+"""The server's job queue (agdui/jobs.py): bounded, fair, shared, cancellable; and its Dask backend."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import agdcore as agd
+from agdui import jobs
+
+
+def gated(gate: threading.Event, log: list, name: str):
+    """A job body that records its start and waits for ``gate`` (or Stop)."""
+
+    def fn(*, report, stopped):
+        log.append(name)
+        while not gate.wait(0.01):
+            if stopped():
+                return f"{name} stopped"
+        return name
+
+    return fn
+
+
+def wait_all(*js):
+    for j in js:
+        assert j.wait(10), f"job {j.key} did not finish"
+
+
+def test_at_most_slots_run_and_the_rest_wait_in_order():
+    q, gate, log = jobs.JobQueue(jobs.ThreadBackend(), slots=2), threading.Event(), []
+    js = [q.submit(f"s{i}", f"k{i}", gated(gate, log, f"k{i}")) for i in range(5)]
+    assert [j.state for j in js] == ["running"] * 2 + ["queued"] * 3
+    assert [q.ahead(j) for j in js[2:]] == [0, 1, 2]  # places in line, first come first served
+    assert len(q.running) == 2
+    gate.set()
+    wait_all(*js)
+    assert [j.result() for j in js] == [f"k{i}" for i in range(5)]
+    assert sorted(log[:2]) == ["k0", "k1"] and log[2:] == ["k2", "k3", "k4"]  # FIFO after the first two
+
+
+def test_a_new_apply_replaces_the_sessions_queued_job():
+    q, gate, log = jobs.JobQueue(jobs.ThreadBackend(), slots=1), threading.Event(), []
+    first = q.submit("busy", "k0", gated(gate, log, "k0"))
+    old = q.submit("me", "old", gated(gate, log, "old"))
+    other = q.submit("you", "yours", gated(gate, log, "yours"))
+    new = q.submit("me", "new", gated(gate, log, "new"))  # same session, new settings
+    assert old.state == "cancelled" and old.wait(0) and old.result() is None
+    assert q.ahead(other) == 0 and q.ahead(new) == 1  # the replacement goes to the back: no queue jumping
+    gate.set()
+    wait_all(first, other, new)
+    assert "old" not in log and new.result() == "new"
+
+
+def test_stop_while_queued_and_while_running():
+    q, gate, log = jobs.JobQueue(jobs.ThreadBackend(), slots=1), threading.Event(), []
+    running = q.submit("a", "k0", gated(gate, log, "k0"))
+    queued = q.submit("b", "k1", gated(gate, log, "k1"))
+    q.cancel(queued, "b")  # Stop while waiting: it leaves the line and never runs
+    assert queued.state == "cancelled" and not q.waiting
+    q.cancel(running, "a")  # Stop while running: the worker is told, and returns early
+    wait_all(running)
+    assert running.result() == "k0 stopped" and "k1" not in log
+    assert not q.running and not q.by_owner
+
+
+def test_identical_settings_share_one_job_and_stop_by_one_keeps_it_for_the_other():
+    q, gate, log = jobs.JobQueue(jobs.ThreadBackend(), slots=2), threading.Event(), []
+    a = q.submit("a", "same", gated(gate, log, "same"))
+    b = q.submit("b", "same", gated(gate, log, "same"))
+    assert a is b and a.owners == {"a", "b"}
+    q.cancel(a, "a")
+    assert a.state == "running" and not a.stop_flag.is_set()  # b still waits for it
+    gate.set()
+    wait_all(a)
+    assert log == ["same"] and b.result() == "same"
+
+
+def test_one_job_per_session_even_when_running():
+    q, gate, log = jobs.JobQueue(jobs.ThreadBackend(), slots=2), threading.Event(), []
+    first = q.submit("me", "k0", gated(gate, log, "k0"))
+    again = q.submit("me", "k0", gated(gate, log, "k0"))  # a rerun with the same settings joins
+    assert again is first
+    second = q.submit("me", "k1", gated(gate, log, "k1"))
+    wait_all(first)  # replaced while running: told to stop
+    assert first.result() == "k0 stopped" and q.by_owner == {"me": second}
+    gate.set()
+    wait_all(second)
+
+
+def test_errors_reach_the_waiting_session():
+    q = jobs.JobQueue(jobs.ThreadBackend(), slots=1)
+
+    def bad(*, report, stopped):
+        raise ValueError("width must be ≥ 1")
+
+    j = q.submit("a", "bad", bad)
+    wait_all(j)
+    with pytest.raises(ValueError, match="width"):
+        j.result()
+    assert not q.running  # the slot is free again
+
+
+def test_solve_task_reports_progress_and_stops():
+    p = agd.make_problem(40, 30, 3, 5.0, seed=0)
+    seen = []
+    r = jobs.solve_task(
+        p,
+        {"width": 4, "init": "gaussian", "scale": 1e-4, "max_iter": 10**7, "tol": 0.0},
+        report=seen.append,
+        stopped=lambda: len(seen) >= 2,
+    )
+    assert r.status == "stopped" and len(seen) >= 2
+    it, max_iter, t, err, snap = seen[-1]
+    assert max_iter == 10**7 and 0 < it <= r.n_iter and err == pytest.approx(snap.error[-1])
+
+
+def test_dask_backend_matches_agdcore_solve_and_stops():
+    """The real engine: the local Dask cluster; same numbers as agdcore.solve in a 1-BLAS-thread process."""
+    from agdcore.sweeps.dask_clients import close_clients
+
+    p = agd.make_problem(60, 50, 3, 10.0, seed=1)
+    q = jobs.JobQueue(jobs.DaskBackend())
+    try:
+        assert q.slots >= 1
+        j = q.submit("a", "k", jobs.solve_task, jobs.Shared(p), {"width": 5, "seed": 3})
+        wait_all(j)
+        want = agd.solve(p, width=5, seed=3)
+        got = j.result()
+        assert got.n_iter == want.n_iter
+        assert got.final_error == pytest.approx(want.final_error, rel=1e-9)
+        long = q.submit(
+            "b",
+            "long",
+            jobs.solve_task,
+            jobs.Shared(p),
+            {"init": "gaussian", "scale": 1e-4, "max_iter": 10**7, "tol": 0},
+        )
+        while q.latest(long) is None:  # progress crosses from the worker
+            assert not long.wait(0.1), "the long run ended before reporting progress"
+        q.cancel(long, "b")
+        wait_all(long)
+        assert long.result().status == "stopped"
+    finally:
+        close_clients()
