@@ -316,12 +316,14 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=240.0, help="seconds allowed per round")
     ap.add_argument("--same", type=int, default=20, help="also N sessions on one URL (0 = skip)")
     ap.add_argument("--json", default="", help="write the rows to this file")
+    ap.add_argument("--alone", type=int, default=1, help="sessions run one after another to measure t₁ (median)")
+    ap.add_argument("--env", nargs="*", default=[], help="server environment, e.g. AGD_JOBS=thread")
     args = ap.parse_args()
     with open("/proc/loadavg") as f:
         load = " ".join(f.read().split()[:3])
     print(f"# bench_load: {CORES} cores, load average before start {load}", flush=True)
     stats = tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False).name
-    proc, port, log = start_server(stats)
+    proc, port, log = start_server(stats, dict(kv.split("=", 1) for kv in args.env))
     url = f"http://127.0.0.1:{port}"
     rows = []
     try:
@@ -329,8 +331,12 @@ def main() -> None:
         asyncio.run(round_(port, [settings(0, 99, False)], args.budget))
         time.sleep(1.0)
         rss_start = tree_cpu_rss(proc.pid)[1]
-        row, _ = run_round("1 alone", port, url, proc.pid, [settings(0, 0, False)], args.budget, None, stats)
-        t1 = row["max_s"]
+        alone = []
+        for i in range(args.alone):
+            row, _ = run_round("1 alone", port, url, proc.pid, [settings(i, 0, False)], args.budget, None, stats)
+            alone.append(row["max_s"])
+        t1 = row["max_s"] = statistics.median(alone)
+        row["alone_all_s"] = alone
         row["ideal_s"], row["slowest_vs_ideal"] = t1, 1.0
         rows.append(row)
         print(json.dumps(row), flush=True)
