@@ -391,3 +391,14 @@ def solve_task(problem, kwargs: dict, *, report: Callable, stopped: Callable):
         return stopped()
 
     return agd.solve(problem, callback=cb, callback_interval=0.05, **kwargs)
+
+
+def trials_task(problem, kwargs: dict, K: int, *, report: Callable, stopped: Callable):
+    """:func:`agdcore.solve_trials` on seeds 0 … K−1, reporting ``n_done`` after each chunk; Stop at once."""
+    import agdcore as agd
+
+    def cb(n_done: int, n_total: int) -> bool:
+        report(n_done)
+        return False
+
+    return agd.solve_trials(problem, seeds=range(K), chunk=min(K, 16), callback=cb, should_stop=stopped, **kwargs)

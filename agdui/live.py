@@ -260,13 +260,17 @@ class LiveRun:
         """
         return self.run_job(jobs.solve_task, jobs.Shared(problem), kwargs, local=not jobs.portable(kwargs))
 
-    def run_job(self, fn: Callable, *args, local: bool = False):
-        """``fn(*args, report=, stopped=)`` through the queue; ``report`` payloads are
-        ``(iteration, max_iter, t, e_t, partial result)``."""
+    def run_job(self, fn: Callable, *args, local: bool = False, key: str | None = None, show: Callable | None = None):
+        """``fn(*args, report=, stopped=)`` through the queue under ``key`` (default: the run id).
+
+        ``show(payload)`` displays each new progress payload; the default reads solve progress
+        ``(iteration, max_iter, t, e_t, partial result)`` and redraws from the partial result.
+        """
         q = jobs.default_queue()
-        owner = _session_id()
-        job = q.submit(owner, self.run_id, fn, *args, local=local)
-        self.shared = len(job.owners) > 1
+        owner = session_id()
+        job = q.submit(owner, key or self.run_id, fn, *args, local=local)
+        self.shared = self.shared or len(job.owners) > 1
+        show = show or self._show_solve
         seen = None
         try:
             while not job.wait(0.1):
@@ -274,22 +278,24 @@ class LiveRun:
                     self.queued(q.ahead(job), len(q.running))
                     continue
                 payload = q.latest(job)
-                if payload is None or payload is seen or (seen is not None and payload[0] == seen[0]):
-                    continue
-                seen = payload
-                it, max_iter, t, err, snap = payload
-                where = f"time {t:.4g}" if t != it else f"iteration {it:,}"
-                frac = min(1.0, it / max(1, max_iter))
-                self.update(frac, f"{where} of {max_iter:,} · e_t = {err:.2e}", error=err)
-                drawn = self.redraws
-                self.maybe_draw(lambda s=snap: s, fraction=frac, error=err)
-                if self.redraws == drawn:
-                    self.keep(snap)
+                if payload is not None and payload is not seen and payload != seen:
+                    seen = payload
+                    show(payload)
         except BaseException:
             q.cancel(job, owner)
             raise
-        self.queued_seconds = (job.started or job.submitted) - job.submitted
+        self.queued_seconds += (job.started or job.submitted) - job.submitted
         return job.result()
+
+    def _show_solve(self, payload) -> None:
+        it, max_iter, t, err, snap = payload
+        where = f"time {t:.4g}" if t != it else f"iteration {it:,}"
+        frac = min(1.0, it / max(1, max_iter))
+        self.update(frac, f"{where} of {max_iter:,} · e_t = {err:.2e}", error=err)
+        drawn = self.redraws
+        self.maybe_draw(lambda: snap, fraction=frac, error=err)
+        if self.redraws == drawn:
+            self.keep(snap)
 
     def trials_callback(self, prefix: str = "", offset: int = 0, total: int | None = None) -> Callable:
         """A ``callback(n_done, n_total)`` for :func:`agdcore.solve_trials` (``offset`` trials done before)."""
@@ -371,7 +377,8 @@ def run_live(
     return value, False
 
 
-def _session_id() -> str:
+def session_id() -> str:
+    """This browser session's id (the queue's owner of its jobs)."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()

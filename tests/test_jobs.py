@@ -144,3 +144,37 @@ def test_dask_backend_matches_agdcore_solve_and_stops():
         assert long.result().status == "stopped"
     finally:
         close_clients()
+
+
+def test_an_interrupted_comparison_withdraws_and_its_worker_stops(monkeypatch):
+    """Compare's trials go through the queue; Stop (an exception at a progress update) stops the job."""
+    from agdui import compare_run as R
+
+    q = jobs.JobQueue(jobs.ThreadBackend(), slots=2)
+    monkeypatch.setattr(jobs, "_QUEUE", q)
+
+    class Interrupted(BaseException):  # what Streamlit raises at a yield point after Stop
+        pass
+
+    class FakeLive:
+        calls = 0
+
+        def update(self, fraction, text):
+            self.calls += 1
+            if self.calls == 3:  # the job is running by now
+                assert len(q.running) == 1
+                raise Interrupted
+
+    p = agd.make_problem(m=60, n=60, rank=3, seed=0)
+    with pytest.raises(Interrupted):
+        R.run_trials(FakeLive(), p, dict(init="gaussian", max_iter=2_000_000, tol=0.0), 10, "#1", 0, 10)
+    for _ in range(200):
+        if not q.running:
+            break
+        threading.Event().wait(0.05)
+    assert not q.running and not q.waiting and not q.by_owner
+
+
+def test_portable_runs_go_to_workers_and_runtime_registrations_stay_here():
+    assert all(jobs.portable({"algorithm": a, "init": i}) for a in agd.ALGORITHMS for i in agd.INITIALIZERS)
+    assert not jobs.portable({"algorithm": "no-such", "init": "ward-kolda"})
