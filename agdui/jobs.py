@@ -7,7 +7,8 @@ One queue per server process (:func:`default_queue`) serves every browser sessio
 * **Fair.** A session (``owner``) has at most one job: submitting a new one cancels its previous job
   (a new Apply replaces the queued run), so no session can hold two places in line.
 * **Shared.** A job is keyed on its settings; a second session asking for the same key while it is
-  queued or running joins it instead of computing it twice.
+  queued or running joins it instead of computing it twice (and one asking just after it finished
+  gets its result: the last few finished jobs are kept).
 * **Cancellable.** :meth:`JobQueue.cancel` removes a session from its job; a job nobody waits for
   leaves the queue, or, when already running, is asked to stop (the worker's callback polls a flag).
 * **Progress.** The job's function receives a reporter: ``report(payload)`` publishes the latest
@@ -32,6 +33,7 @@ from collections.abc import Callable
 QUEUED, RUNNING, DONE, CANCELLED = "queued", "running", "done", "cancelled"
 _IDS = itertools.count(1)
 PROGRESS_EVERY = 0.15  # seconds between a worker's progress reports
+RECENT = 16  # finished jobs kept for sessions that ask for the same settings just after
 
 
 class Shared:
@@ -254,6 +256,7 @@ class JobQueue:
         self.waiting: deque[Job] = deque()
         self.running: list[Job] = []
         self.by_owner: dict[str, Job] = {}
+        self.recent: OrderedDict[str, Job] = OrderedDict()  # the last RECENT finished jobs, by key
 
     @property
     def slots(self) -> int:
@@ -280,6 +283,8 @@ class JobQueue:
             if old is not None:
                 self._cancel(old, owner)
             job = next((j for j in (*self.running, *self.waiting) if j.key == key), None)
+            if job is None and key in self.recent:  # finished a moment ago (before its result was cached)
+                return self.recent[key]
             if job is None:
                 job = Job(key, fn, args, kwargs)
                 job.local = local
@@ -336,6 +341,10 @@ class JobQueue:
             if job in self.running:
                 self.running.remove(job)
             job.state = DONE
+            if job.error is None and job.owners and _complete(job.value):
+                self.recent[job.key] = job
+                while len(self.recent) > RECENT:
+                    self.recent.popitem(last=False)
             for owner in list(job.owners):
                 if self.by_owner.get(owner) is job:
                     del self.by_owner[owner]
@@ -344,6 +353,16 @@ class JobQueue:
         cleanup = getattr(self._backend(job), "cleanup", None)
         if cleanup is not None:
             cleanup(job)
+
+
+def _complete(value) -> bool:
+    """False for a stopped run (a Result's status, or any trial's in a TrialsResult's status array)."""
+    status = getattr(value, "status", None)
+    if status is None:
+        return True
+    if isinstance(status, str):
+        return status != "stopped"
+    return not any(s == "stopped" for s in status)
 
 
 _QUEUE: JobQueue | None = None

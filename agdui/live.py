@@ -269,7 +269,7 @@ class LiveRun:
         q = jobs.default_queue()
         owner = session_id()
         job = q.submit(owner, key or self.run_id, fn, *args, local=local)
-        self.shared = self.shared or len(job.owners) > 1
+        self.shared = self.shared or len(job.owners) > 1 or owner not in job.owners
         show = show or self._show_solve
         seen = None
         try:

@@ -178,3 +178,17 @@ def test_an_interrupted_comparison_withdraws_and_its_worker_stops(monkeypatch):
 def test_portable_runs_go_to_workers_and_runtime_registrations_stay_here():
     assert all(jobs.portable({"algorithm": a, "init": i}) for a in agd.ALGORITHMS for i in agd.INITIALIZERS)
     assert not jobs.portable({"algorithm": "no-such", "init": "ward-kolda"})
+
+
+def test_a_session_asking_just_after_a_job_finished_gets_its_result():
+    q = jobs.JobQueue(jobs.ThreadBackend(), slots=1)
+    calls = []
+
+    def fn(*, report, stopped):
+        calls.append(1)
+        return "value"
+
+    first = q.submit("a", "same", fn)
+    wait_all(first)
+    late = q.submit("b", "same", fn)  # before session a could cache the result
+    assert late is first and late.result() == "value" and len(calls) == 1
