@@ -33,6 +33,7 @@ from collections.abc import Callable
 QUEUED, RUNNING, DONE, CANCELLED = "queued", "running", "done", "cancelled"
 _IDS = itertools.count(1)
 PROGRESS_EVERY = 0.15  # seconds between a worker's progress reports
+WATCH_EVERY = 0.01  # seconds between checks for finished Dask futures (local state, no messages)
 RECENT = 16  # finished jobs kept for sessions that ask for the same settings just after
 
 
@@ -109,6 +110,8 @@ class DaskBackend:
         self.scheduler = scheduler
         self._scattered: OrderedDict = OrderedDict()  # id(obj) -> (obj, future): large inputs sent once
         self._lock = threading.Lock()
+        self._pending: dict = {}  # Dask future -> (job, done callback)
+        self._watcher: threading.Thread | None = None
 
     def client(self):
         from agdcore.sweeps.dask_clients import get_client
@@ -152,18 +155,31 @@ class DaskBackend:
         fut = client.submit(_dask_task, job.fn, job.id, *job.args, key=f"agd-job-{job.id}", pure=False, **job.kwargs)
         job.handle = (fut, var, ev)
 
-        def finished(f) -> None:
-            try:
-                value = f.result()
-            except BaseException as exc:  # the worker died, the cluster went away, …
-                value = _Failure(exc)
-            if isinstance(value, _Failure):
-                job.error = value.exc
-            else:
-                job.value = value
-            done(job)
+        with self._lock:
+            self._pending[fut] = (job, done)
+            if self._watcher is None or not self._watcher.is_alive():
+                self._watcher = threading.Thread(target=self._watch, daemon=True, name="agd-jobs-watch")
+                self._watcher.start()
 
-        fut.add_done_callback(finished)
+    def _watch(self) -> None:
+        """Hands finished futures to the queue (a daemon thread polling local future states every
+        ``WATCH_EVERY`` s; unlike Dask's done-callbacks it needs no executor, so a server shutting
+        down with runs in flight logs nothing)."""
+        while True:
+            with self._lock:
+                done = [f for f in self._pending if f.done()]
+                items = [(f, *self._pending.pop(f)) for f in done]
+            for fut, job, finished in items:
+                try:
+                    value = fut.result()
+                except BaseException as exc:  # the worker died, the cluster went away, …
+                    value = _Failure(exc)
+                if isinstance(value, _Failure):
+                    job.error = value.exc
+                else:
+                    job.value = value
+                finished(job)
+            time.sleep(WATCH_EVERY)
 
     def latest(self, job: Job):
         if job.handle is None:

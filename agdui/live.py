@@ -1,24 +1,29 @@
-"""Long computations on a page: progress bar, Stop button, throttled live redraws, result cache.
+"""Long computations on a page: progress bar, Stop button, redraws bounded by work, result cache.
 
 Use :func:`run_live` for anything that may take more than about a second::
 
     def compute(live):                       # live: LiveRun
-        return agd.solve(problem, ..., callback=live.solve_callback)
+        return live.solve(problem, **kwargs)  # agdcore.solve on a worker, through the fair queue
 
     result, stopped = run_live("explore", run_id, compute, label="Solving", draw=draw_charts)
 
+* Heavy work leaves the page's thread: :meth:`LiveRun.solve` (and Compare's trials) go through the
+  server's one fair queue (:mod:`agdui.jobs`) to the Dask workers, at most one job per core at a
+  time; a waiting session sees its place ("Queued: 3 runs ahead of yours"), identical settings
+  share one computation, and the worker sends progress back. ``compute`` may also call agdcore
+  itself with ``callback=live.solve_callback`` (in the script thread, as before).
 * A progress bar and a **Stop** button appear once the run has taken ``show_after`` seconds.
-* ``draw(snapshot)`` is called with ``progress.snapshot()`` at most every ``redraw_every`` seconds
-  (≤ 5 redraws a second by default), so the charts grow while the solver runs.
+* ``draw(snapshot)`` redraws the charts from a partial result when the run has advanced by a visible
+  amount (see :class:`LiveRun`): the number of redraws is bounded by the work, not by wall time, so
+  a loaded server sends no more frames than an idle one.
 * Finished results are cached on ``run_id`` (a string built from the settings, never from arrays;
-  see :func:`run_key`) in ``st.cache_data``; a later rerun with the same settings returns at once.
+  see :func:`run_key`) in ``st.cache_data``, shared by every session; a later rerun with the same
+  settings returns at once.
 * Stop: any widget interaction makes Streamlit interrupt the script at its next ``st`` call (the
   progress updates are such calls, several a second). The Stop button's callback records the run id;
-  the rerun then returns the last snapshot with ``stopped=True`` instead of starting over. Changing
-  a setting (new run id) runs normally again.
-
-Threads are not used: the solver runs in the script thread, which is what makes Stop and widget
-changes interrupt it promptly.
+  the rerun then returns the last snapshot with ``stopped=True`` instead of starting over, and the
+  interrupted wait withdraws the session from its queued or running job. Changing a setting (new
+  run id) runs normally again.
 """
 
 from __future__ import annotations
@@ -138,6 +143,7 @@ class LiveRun:
         self._last_draw = self.start
         self._last_bar = 0.0
         self._last_keep = self.start
+        self._phase = ""
         self._bar_mark = (-1.0, math.inf)  # (fraction, e_t) at the last bar update
         self._draw_mark = (0.0, math.inf)  # (fraction, e_t) at the last redraw
         self.redraws = 0
@@ -163,15 +169,20 @@ class LiveRun:
         """Show progress (creates the bar and the Stop button after ``show_after`` seconds).
 
         The bar moves only when the run has advanced (1 % of its iterations or a tenth of a decade
-        of ``error``), at most ten times a second.
+        of ``error``) or a new part begins (the text before ":" changed), at most ten times a second;
+        otherwise only its elapsed time ticks, once a second.
         """
         now = time.perf_counter()
         if now - self.start < self.show_after or now - self._last_bar < 0.1:
             return
         fraction = min(max(float(fraction), 0.0), 1.0)
-        if self.bar is not None and not self._advanced(self._bar_mark, fraction, error, self.BAR_STEPS, 0.1):
-            return
-        self._last_bar, self._bar_mark = now, (fraction, error if error is not None else math.inf)
+        phase = text.split(":", 1)[0] if ":" in text else ""  # e.g. Compare's "#2 AGD · …": a new part
+        moved = self._advanced(self._bar_mark, fraction, error, self.BAR_STEPS, 0.1)
+        if self.bar is not None and not moved and phase == self._phase and now - self._last_bar < 1.0:
+            return  # nothing visible changed (the elapsed time still ticks once a second)
+        self._last_bar, self._phase = now, phase
+        if moved:
+            self._bar_mark = (fraction, error if error is not None else math.inf)
         self._show(fraction, f"{self.label}: {text} · {now - self.start:.1f} s")
 
     def queued(self, ahead: int, running: int) -> None:
