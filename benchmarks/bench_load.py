@@ -49,14 +49,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(stats_path: str, extra_env: dict | None = None):
+def start_server(stats_path: str, extra_env: dict | None = None, app_dir: Path = ROOT):
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "AGD_LOAD_STATS": stats_path, **(extra_env or {})}
     log = tempfile.TemporaryFile("w+")
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
            "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
            "--server.fileWatcherType=none"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    proc = subprocess.Popen(cmd, cwd=app_dir, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -317,13 +317,16 @@ def main() -> None:
     ap.add_argument("--same", type=int, default=20, help="also N sessions on one URL (0 = skip)")
     ap.add_argument("--json", default="", help="write the rows to this file")
     ap.add_argument("--alone", type=int, default=1, help="sessions run one after another to measure t₁ (median)")
+    ap.add_argument(
+        "--app-dir", type=Path, default=ROOT, help="serve this checkout's app.py (e.g. the previous release)"
+    )
     ap.add_argument("--env", nargs="*", default=[], help="server environment, e.g. AGD_JOBS=thread")
     args = ap.parse_args()
     with open("/proc/loadavg") as f:
         load = " ".join(f.read().split()[:3])
     print(f"# bench_load: {CORES} cores, load average before start {load}", flush=True)
     stats = tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False).name
-    proc, port, log = start_server(stats, dict(kv.split("=", 1) for kv in args.env))
+    proc, port, log = start_server(stats, dict(kv.split("=", 1) for kv in args.env), args.app_dir)
     url = f"http://127.0.0.1:{port}"
     rows = []
     try:

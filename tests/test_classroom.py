@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from conftest import ROOT
@@ -30,7 +31,9 @@ def test_five_concurrent_sessions_each_get_their_own_correct_result(bench, tmp_p
         sets = [{**bench.settings(i, 1, False), "m": 60, "n": 50} for i in range(5)]
         sets[4] = dict(sets[3])  # two students on the same settings: one shared computation, both answered
         want = [bench.expected(s) for s in sets]
-        results, _ = asyncio.run(bench.round_(port, sets, budget=600))
+        # in a thread of its own: Playwright's sync API may have left an event loop running in this one
+        with ThreadPoolExecutor(1) as pool:
+            results, _ = pool.submit(lambda: asyncio.run(bench.round_(port, sets, budget=600))).result()
     finally:
         proc.terminate()
         try:
