@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from test_sweep_dask import cluster  # noqa: F401, F811  (a real scheduler and workers on loopback)
 
 import agdcore as agd
 from agdui import jobs
@@ -192,3 +193,15 @@ def test_a_session_asking_just_after_a_job_finished_gets_its_result():
     wait_all(first)
     late = q.submit("b", "same", fn)  # before session a could cache the result
     assert late is first and late.result() == "value" and len(calls) == 1
+
+
+def test_with_AGDCORE_DASK_SCHEDULER_the_dashboards_runs_go_to_that_cluster(cluster, monkeypatch):  # noqa: F811
+    """Scale-out: a `dask scheduler` + two `dask worker`s on loopback (tests/test_sweep_dask.py's fixture)."""
+    monkeypatch.setenv("AGDCORE_DASK_SCHEDULER", cluster["address"])
+    q = jobs.JobQueue(jobs.DaskBackend())
+    assert q.slots == 2  # its two single-thread workers
+    assert q.backend.client().scheduler.address == cluster["address"]
+    p = agd.make_problem(40, 30, 3, 5.0, seed=2)
+    s = q.submit("a", "solve", jobs.solve_task, jobs.Shared(p), {"width": 4, "seed": 1})
+    wait_all(s)
+    assert s.result().n_iter == agd.solve(p, width=4, seed=1).n_iter
