@@ -56,6 +56,7 @@ class Job:
         self.state = QUEUED
         self.submitted = time.perf_counter()
         self.started: float | None = None
+        self.ended: float | None = None
         self.finished = threading.Event()
         self.value = None
         self.error: BaseException | None = None
@@ -356,7 +357,7 @@ class JobQueue:
         with self._lock:
             if job in self.running:
                 self.running.remove(job)
-            job.state = DONE
+            job.state, job.ended = DONE, time.perf_counter()
             if job.error is None and job.owners and _complete(job.value):
                 self.recent[job.key] = job
                 while len(self.recent) > RECENT:

@@ -151,6 +151,7 @@ class LiveRun:
         self.status_text = None
         self.shared = False  # the run was shared with another session
         self.queued_seconds = 0.0  # seconds spent queued
+        self.job_seconds = 0.0  # seconds from the job's start to its end (on a worker)
 
     def _advanced(self, mark: tuple, fraction: float | None, error: float | None, steps: int, decades: float) -> bool:
         """True when the run moved a visible amount past ``mark``; unknown progress counts as moved."""
@@ -296,6 +297,7 @@ class LiveRun:
             q.cancel(job, owner)
             raise
         self.queued_seconds += (job.started or job.submitted) - job.submitted
+        self.job_seconds += (job.ended or time.perf_counter()) - (job.started or job.submitted)
         return job.result()
 
     def _show_solve(self, payload) -> None:
@@ -366,6 +368,7 @@ def run_live(
     if cache:
         hit = cache_get(kind, run_id)
         if hit is not None:
+            admit()
             return hit, False
     partial = st.session_state.get(f"{key}__partial")
     if stop_requested(key, run_id):
@@ -385,7 +388,27 @@ def run_live(
     st.session_state.pop(f"{key}__partial", None)
     if cache and getattr(value, "status", None) != "stopped":
         cache_put(kind, run_id, value)
+    admit()
     return value, False
+
+
+# ---------------------------------------------------------------------- admission of page work
+ADMIT_HOLD = 0.3  # seconds a session's page work (figures after a result) counts against the limit
+_ADMIT = threading.BoundedSemaphore(max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2))
+
+
+def admit(timeout: float = 30.0) -> None:
+    """Stagger sessions that start drawing a result at the same moment (a class opening one link).
+
+    Drawing a result (building and sending its figures) is Python work in this one server process;
+    twenty sessions woken at once by one shared or cached result would run it in twenty threads and
+    starve the event loop that answers pings and health checks. So at most ``cores`` sessions start
+    it in any ``ADMIT_HOLD`` seconds; a single user never waits (the semaphore is free).
+    """
+    if _ADMIT.acquire(timeout=timeout):
+        release = threading.Timer(ADMIT_HOLD, _ADMIT.release)
+        release.daemon = True
+        release.start()
 
 
 def session_id() -> str:
@@ -402,7 +425,7 @@ def _log_stats(kind: str, run_id: str, live: LiveRun, cpu: float, **extra) -> No
     if not path:
         return
     row = {"kind": kind, "run_id": run_id, "redraws": live.redraws, "draw_cpu": live.draw_cpu,
-           "compute_cpu": cpu - live.draw_cpu, "seconds": time.perf_counter() - live.start, "wait": live.queued_seconds, "shared": live.shared, **extra}  # fmt: skip
+           "compute_cpu": cpu - live.draw_cpu, "seconds": time.perf_counter() - live.start, "wait": live.queued_seconds, "job": live.job_seconds, "shared": live.shared, **extra}  # fmt: skip
     with open(path, "a") as f:
         f.write(json.dumps(row) + "\n")
 

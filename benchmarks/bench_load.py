@@ -187,7 +187,7 @@ async def session(port: int, s: dict, deadline: float) -> dict:
                     which = el.WhichOneof("type")
                     if which == "metric":
                         out["metrics"][el.metric.label] = el.metric.body
-                    elif which == "progress" and "queued" in el.progress.text:
+                    elif which == "progress" and "queued" in el.progress.text.lower():
                         out["queued_seen"] = True
                 if "Final e_t" in out["metrics"] and "t_result" not in out:
                     out["t_result"] = time.perf_counter() - t0
@@ -304,6 +304,8 @@ def run_round(label: str, port: int, url: str, pid: int, sets: list[dict], budge
         "redraws": sum(x.get("redraws", 0) for x in runs),
         "queue_wait_s": max((x.get("wait", 0.0) for x in runs), default=0.0),
         "shared": sum(bool(x.get("shared")) for x in runs),
+        "job_s_median": statistics.median([x.get("job", 0.0) for x in runs]) if runs else float("nan"),
+        "job_s_max": max((x.get("job", 0.0) for x in runs), default=float("nan")),
     }
     if t1:
         row["slowest_vs_ideal"] = row["max_s"] / row["ideal_s"]
@@ -334,13 +336,15 @@ def main() -> None:
         asyncio.run(round_(port, [settings(0, 99, False)], args.budget))
         time.sleep(1.0)
         rss_start = tree_cpu_rss(proc.pid)[1]
-        alone = []
+        alone, right, cpu = [], 0, 0.0
         for i in range(args.alone):
             row, _ = run_round("1 alone", port, url, proc.pid, [settings(i, 0, False)], args.budget, None, stats)
             alone.append(row["max_s"])
-        t1 = row["max_s"] = statistics.median(alone)
-        row["alone_all_s"] = alone
-        row["ideal_s"], row["slowest_vs_ideal"] = t1, 1.0
+            right, cpu = right + row["correct"], cpu + row["cpu_s"]
+        t1 = statistics.median(alone)
+        row.update(median_s=t1, p95_s=pct(alone, 0.95), max_s=max(alone), alone_all_s=alone, N=args.alone)
+        row.update(answered=len(alone), correct=right, cpu_s=cpu, label=f"1 alone ({args.alone}× in turn)")
+        row["ideal_s"], row["slowest_vs_ideal"] = t1, max(alone) / t1
         rows.append(row)
         print(json.dumps(row), flush=True)
         for k, n in enumerate(args.sessions, start=1):
