@@ -205,3 +205,27 @@ def test_with_AGDCORE_DASK_SCHEDULER_the_dashboards_runs_go_to_that_cluster(clus
     s = q.submit("a", "solve", jobs.solve_task, jobs.Shared(p), {"width": 4, "seed": 1})
     wait_all(s)
     assert s.result().n_iter == agd.solve(p, width=4, seed=1).n_iter
+
+
+def test_opt_in_local_cluster_with_the_scheduler_in_its_own_process(monkeypatch):
+    """AGDCORE_DASK_LOCAL=subprocess: the scheduler leaves the server's interpreter; jobs still run."""
+    import os
+
+    import psutil
+
+    from agdcore.sweeps import dask_clients as sw
+
+    sw.close_clients()
+    monkeypatch.setenv("AGDCORE_DASK_LOCAL", "subprocess")
+    try:
+        client = sw.get_client()
+        assert "local Dask cluster, " in sw.engine_info(client)
+        here = {c.laddr.port for c in psutil.Process(os.getpid()).net_connections("tcp") if c.status == "LISTEN"}
+        assert int(client.scheduler.address.rsplit(":", 1)[1]) not in here  # not served by this process
+        q = jobs.JobQueue(jobs.DaskBackend())
+        p = agd.make_problem(40, 30, 3, 5.0, seed=4)
+        j = q.submit("a", "k", jobs.solve_task, jobs.Shared(p), {"width": 4, "seed": 2})
+        wait_all(j)
+        assert j.result().n_iter == agd.solve(p, width=4, seed=2).n_iter
+    finally:
+        sw.close_clients()
