@@ -187,14 +187,19 @@ class LiveRun:
         self._show(fraction, f"{self.label}: {text} · {now - self.start:.1f} s")
 
     def queued(self, ahead: int, running: int) -> None:
-        """Show the run's place in the queue (at once: a waiting student must see why nothing moves)."""
+        """Show the run's place in the queue (at once: a waiting student must see why nothing moves).
+
+        The text (with the seconds waited) is refreshed every half second even when the place has not
+        changed: each refresh is an ``st`` call, where Streamlit can interrupt the script for Stop.
+        """
+        now = time.perf_counter()
         if ahead > 0:
             text = f"Queued: {ahead} run{'s' if ahead != 1 else ''} ahead of yours"
         else:
             text = f"Queued: yours is next ({running} run{'s' if running != 1 else ''} in progress)"
-        if text != self.status_text:
-            self.status_text = text
-            self._show(0.0, text)
+        if text != self.status_text or now - self._last_bar >= 0.5:
+            self.status_text, self._last_bar = text, now
+            self._show(0.0, f"{text} · waiting {now - self.start:.0f} s")
 
     def _show(self, fraction: float, msg: str) -> None:
         if self.bar is None:
