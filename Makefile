@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# `make run ADDRESS=0.0.0.0` serves the local network (a classroom); the default serves this machine only.
+ADDRESS ?= 127.0.0.1
+PORT    ?= 8501
 
 .PHONY: run test lint format bench clean
 
@@ -14,8 +17,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m streamlit run app.py --server.headless=true --server.address=127.0.0.1 \
-		--server.port=8501 --browser.gatherUsageStats=false
+	@$(PY) -m agdui.serve_info $(ADDRESS) $(PORT)
+	$(PY) -m streamlit run app.py --server.headless=true --server.address=$(ADDRESS) \
+		--server.port=$(PORT) --server.enableXsrfProtection=true --browser.gatherUsageStats=false
 
 # lint and format check first (fast, and a red lint should not wait for the browser tests)
 lint: $(STAMP)

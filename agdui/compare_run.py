@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-import threading
 
 import numpy as np
 import pandas as pd
 
 import agdcore as agd
 
-from . import live
+from . import jobs, live
 from . import settings as S
 from .urlstate import Param
 
@@ -199,40 +198,32 @@ def trial_kwargs(c: dict, values: dict) -> dict:
     return kw
 
 
-def run_trials(lv: live.LiveRun, problem, kw: dict, K: int, prefix: str, done_before: int, total: int):
-    """:func:`agdcore.solve_trials` in a worker thread while the script thread shows progress.
+def run_trials(
+    lv: live.LiveRun, problem, kw: dict, K: int, prefix: str, done_before: int, total: int, key: str | None = None
+):
+    """:func:`agdcore.solve_trials` off the page's thread (the server's fair queue, :mod:`agdui.jobs`).
 
-    The script thread stays responsive: Stop or any widget change interrupts it at the next progress
-    update (several a second); it then sets the worker's stop event, which ``solve_trials`` polls
-    every iteration, so the abandoned worker ends within one iteration.
+    The script thread shows the queue place, then progress (several updates a second). Stop or any
+    widget change interrupts it at such an update; it then withdraws the session from the job, whose
+    worker ends within one iteration (``solve_trials`` polls ``should_stop``) unless another session
+    shares it. ``key`` (the configuration's settings id) lets two sessions comparing the same
+    configuration share one computation.
     """
-    state, out = {"done": 0}, {}
-    stop = threading.Event()
-
-    def cb(n_done, n_total):
-        state["done"] = n_done
-        return False
-
-    def work():
-        try:
-            out["value"] = agd.solve_trials(
-                problem, seeds=range(K), chunk=min(K, 16), callback=cb, should_stop=stop.is_set, **kw
-            )
-        except Exception as exc:  # handed to the script thread
-            out["error"] = exc
-
-    worker = threading.Thread(target=work, daemon=True, name="agd-trials")
-    worker.start()
+    q, owner = jobs.default_queue(), live.session_id()
+    key = key or f"trials:{id(problem)}:{live.run_key(kw)}:{K}"  # the live job holds the problem: ids stay unique
+    lv.update(done_before / total, f"{prefix}: starting")  # Stop is honoured even before the job is sent
+    job = q.submit(owner, key, jobs.trials_task, jobs.Shared(problem), kw, K, local=not jobs.portable(kw))
     try:
-        while worker.is_alive():
-            worker.join(0.1)
-            lv.update((done_before + state["done"]) / total, f"{prefix}: {state['done']} of {K} trials done")
+        while not job.wait(0.1):
+            if job.state == jobs.QUEUED and hasattr(lv, "queued"):
+                lv.queued(q.ahead(job), len(q.running))
+                continue
+            n_done = q.latest(job) or 0
+            lv.update((done_before + n_done) / total, f"{prefix}: {n_done} of {K} trials done")
     except BaseException:
-        stop.set()
+        q.cancel(job, owner)
         raise
-    if "error" in out:
-        raise out["error"]
-    return out["value"]
+    return job.result()
 
 
 def _median(tr) -> float:

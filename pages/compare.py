@@ -63,7 +63,8 @@ else:
         for j, (c, cid) in enumerate(zip(configs, ids)):
             tr = live.cache_get("trials", cid)
             if tr is None:
-                tr = R.run_trials(lv, problem, R.trial_kwargs(c, values), K, c["label"], j * K, len(configs) * K)
+                kw = R.trial_kwargs(c, values)
+                tr = R.run_trials(lv, problem, kw, K, c["label"], j * K, len(configs) * K, key=cid)
                 live.cache_put("trials", cid, tr)
             runs.append((c["label"], tr))
             if j < len(configs) - 1 and lv.bar is not None:  # progressive redraw after each configuration

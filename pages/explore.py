@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-import agdcore as agd
 from agdcore import notes, plots
 from agdui import ensure_router, live, run_text, style, upload, urlstate
 from agdui import explore_view as V
@@ -71,7 +70,7 @@ redraws = iter(range(10**9))
 
 
 def compute(lv):
-    return agd.solve(problem, callback=lv.solve_callback, **kwargs)
+    return lv.solve(problem, **kwargs)  # off the page's thread, through the fair queue (agdui/jobs.py)
 
 
 if previous is None:

@@ -50,6 +50,12 @@ def _start_local() -> dict:
         "distributed.worker.profile.enabled": False,  # no dashboard shows it: save its CPU
         "distributed.admin.system-monitor.gil.enabled": False,
     }
+    if local_mode() == "subprocess":
+        cluster = _subprocess_cluster(cores, quiet)
+        client = Client(cluster, set_as_default=False)
+        client.wait_for_workers(cores, timeout=60)
+        client.run(_warm)
+        return {"client": client, "cluster": cluster}
     with dask.config.set(quiet):  # the nannies hand this configuration to their workers
         cluster = LocalCluster(
             n_workers=cores,
@@ -63,6 +69,33 @@ def _start_local() -> dict:
     client = Client(cluster, set_as_default=False)
     client.run(_warm)
     return {"client": client, "cluster": cluster}
+
+
+def local_mode() -> str:
+    """``"subprocess"`` when $AGDCORE_DASK_LOCAL says so (the scheduler in its own process), else ``"inprocess"``.
+
+    ``make run`` sets it: in the dashboard's server the scheduler would otherwise share the
+    interpreter lock with every page thread, and under a class's load each small job then waits
+    seconds for its messages to be handled (benchmarks/bench_load.py; README "Serving a class").
+    """
+    mode = os.environ.get("AGDCORE_DASK_LOCAL", "").strip().lower()
+    return "subprocess" if mode == "subprocess" else "inprocess"
+
+
+def _subprocess_cluster(cores: int, quiet: dict):
+    """Scheduler and workers each in their own process, on 127.0.0.1, no dashboard."""
+    from distributed.deploy.subprocess import SubprocessCluster
+
+    env = {"DASK_" + k.upper().replace(".", "__").replace("-", "_"): str(v) for k, v in quiet.items()}
+    for k, v in env.items():  # the `dask worker` processes read their configuration from the environment
+        os.environ.setdefault(k, v)
+    return SubprocessCluster(
+        host="127.0.0.1",
+        n_workers=cores,
+        threads_per_worker=1,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
 
 
 def _warm() -> None:
