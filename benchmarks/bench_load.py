@@ -3,7 +3,7 @@
 Each session is a headless websocket client speaking Streamlit's own protocol (protobuf ``BackMsg`` /
 ``ForwardMsg`` from ``streamlit.proto``), far cheaper than a browser, so the server's cost is what is
 measured. Every session opens Explore with its own URL (m = n = 200, widths 5–20, seeds and κ varying)
-and waits for its result; its "Final e_t" and "Iterations to tol" metrics are compared with
+and waits for its result; its "Final eₜ" and "Iterations to tol" metrics are compared with
 ``agdcore.solve`` on the same settings.
 
 For each N it reports: time to every result (median, p95, max), the slowest against the ideal
@@ -151,7 +151,7 @@ def expected(s: dict) -> dict:
         problem = S.build_problem(values)
     r = agd.solve(problem, **S.solve_kwargs(values))
     k = r.iterations_to_tol
-    return {"Final e_t": f"{r.final_error:.3e}", "Iterations to tol": "not reached" if k is None else f"{k:,}"}
+    return {"Final eₜ": f"{r.final_error:.3e}", "Iterations to tol": "not reached" if k is None else f"{k:,}"}
 
 
 async def session(port: int, s: dict, deadline: float) -> dict:
@@ -189,7 +189,7 @@ async def session(port: int, s: dict, deadline: float) -> dict:
                         out["metrics"][el.metric.label] = el.metric.body
                     elif which == "progress" and "queued" in el.progress.text.lower():
                         out["queued_seen"] = True
-                if "Final e_t" in out["metrics"] and "t_result" not in out:
+                if "Final eₜ" in out["metrics"] and "t_result" not in out:
                     out["t_result"] = time.perf_counter() - t0
                 if kind == "script_finished" and "t_result" in out:
                     status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
@@ -268,7 +268,7 @@ def run_round(label: str, port: int, url: str, pid: int, sets: list[dict], budge
     time.sleep(1.0)  # let the server drop the closed sessions
     cpu1, rss1 = tree_cpu_rss(pid)
     correct = sum(
-        r["metrics"].get("Final e_t") == w["Final e_t"]
+        r["metrics"].get("Final eₜ") == w["Final eₜ"]
         and r["metrics"].get("Iterations to tol") == w["Iterations to tol"]
         for r, w in zip(results, want)
     )

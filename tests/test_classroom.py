@@ -46,9 +46,9 @@ def test_five_concurrent_sessions_each_get_their_own_correct_result(bench, tmp_p
     for s, r, w in zip(sets, results, want):
         assert r["error"] is None, (s, r["error"])
         assert "t_done" in r, f"session {s} was starved: it never showed a result"
-        assert r["metrics"]["Final e_t"] == w["Final e_t"], (s, r["metrics"], w)
+        assert r["metrics"]["Final eₜ"] == w["Final eₜ"], (s, r["metrics"], w)
         assert r["metrics"]["Iterations to tol"] == w["Iterations to tol"], (s, r["metrics"], w)
-    assert len({w["Final e_t"] for w in want[:4]}) == 4  # four different settings, four different answers
+    assert len({w["Final eₜ"] for w in want[:4]}) == 4  # four different settings, four different answers
     runs = [json.loads(line) for line in open(stats) if line.strip()]
     assert len({r["run_id"] for r in runs}) == 4  # four settings computed
     computed = [r for r in runs if r["kind"] == "explore" and not r["shared"]]
