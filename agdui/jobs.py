@@ -132,15 +132,18 @@ class DaskBackend:
 
     def scatter(self, obj):
         """``obj`` on the cluster once (kept for the 8 most recent objects): later jobs pass a reference."""
+        client = self.client()
         with self._lock:
             hit = self._scattered.get(id(obj))
-            if hit is not None and hit[0] is obj:
+            # reuse only a copy the current cluster still holds: after the cluster was closed and started
+            # again, or a worker holding it died, the old future is lost and a job using it is cancelled
+            if hit is not None and hit[0] is obj and hit[1].client is client and hit[1].status == "finished":
                 self._scattered.move_to_end(id(obj))
                 return hit[1]
         # Sent as pickled bytes: unpickled on the worker, the arrays are fresh aligned copies, so BLAS
         # sums in the same order as in this process and the numbers match agdcore.solve here to the bit
         # (arrays deserialized by Dask in place can be misaligned: ~1e-12 relative differences).
-        fut = self.client().scatter(_Blob(pickle.dumps(obj)), hash=False)
+        fut = client.scatter(_Blob(pickle.dumps(obj)), hash=False)
         with self._lock:
             self._scattered[id(obj)] = (obj, fut)
             while len(self._scattered) > 8:
@@ -384,6 +387,19 @@ def _complete(value) -> bool:
 
 _QUEUE: JobQueue | None = None
 _QUEUE_LOCK = threading.Lock()
+
+
+def lost_by_the_cluster(error: BaseException | None) -> bool:
+    """True for a job that failed because the cluster lost it (a cancelled future, a killed worker, a
+    closed connection), not because of its own computation: such a job is worth one more try."""
+    if error is None:
+        return False
+    import asyncio
+    import concurrent.futures
+
+    if isinstance(error, (asyncio.CancelledError, concurrent.futures.CancelledError, ConnectionError)):
+        return True
+    return type(error).__module__.split(".")[0] == "distributed"
 
 
 def default_queue() -> JobQueue:

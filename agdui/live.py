@@ -284,6 +284,13 @@ class LiveRun:
         ``show(payload)`` displays each new progress payload; the default reads solve progress
         ``(iteration, max_iter, t, e_t, partial result)`` and redraws from the partial result.
         """
+        for attempt in (1, 2):
+            job = self._await_job(fn, args, local, key, show)
+            if attempt == 1 and jobs.lost_by_the_cluster(job.error):
+                continue  # a worker died or the cluster restarted under the job: run it once more
+            return job.result()
+
+    def _await_job(self, fn: Callable, args: tuple, local: bool, key: str | None, show: Callable | None):
         q = jobs.default_queue()
         owner = session_id()
         job = q.submit(owner, key or self.run_id, fn, *args, local=local)
@@ -304,7 +311,7 @@ class LiveRun:
             raise
         self.queued_seconds += (job.started or job.submitted) - job.submitted
         self.job_seconds += (job.ended or time.perf_counter()) - (job.started or job.submitted)
-        return job.result()
+        return job
 
     def _show_solve(self, payload) -> None:
         it, max_iter, t, err, snap = payload

@@ -147,6 +147,26 @@ def test_dask_backend_matches_agdcore_solve_and_stops():
         close_clients()
 
 
+def test_a_problem_sent_to_a_cluster_that_was_closed_is_sent_again():
+    """The backend keeps a scattered problem for later jobs; after the cluster is closed and started again
+    (a test, a restarted scheduler) that copy is lost, and a job using it was cancelled ('lost
+    dependencies'): the problem is sent to the new cluster instead."""
+    from agdcore.sweeps.dask_clients import close_clients
+
+    p = agd.make_problem(40, 30, 2, 5.0, seed=2)
+    backend = jobs.DaskBackend()
+    try:
+        for round_ in range(2):
+            q = jobs.JobQueue(backend)
+            j = q.submit("a", f"k{round_}", jobs.solve_task, jobs.Shared(p), {"width": 3, "seed": 1})
+            wait_all(j)
+            assert j.error is None, j.error
+            assert j.result().status == "converged"
+            close_clients()  # the next round starts a new local cluster; the same problem object is reused
+    finally:
+        close_clients()
+
+
 def test_an_interrupted_comparison_withdraws_and_its_worker_stops(monkeypatch):
     """Compare's trials go through the queue; Stop (an exception at a progress update) stops the job."""
     from agdui import compare_run as R
@@ -229,3 +249,14 @@ def test_opt_in_local_cluster_with_the_scheduler_in_its_own_process(monkeypatch)
         assert j.result().n_iter == agd.solve(p, width=4, seed=2).n_iter
     finally:
         sw.close_clients()
+
+
+def test_only_failures_of_the_cluster_are_worth_another_try():
+    """A session retries a job once when the cluster lost it, never when the computation itself failed."""
+    from distributed import KilledWorker
+
+    assert jobs.lost_by_the_cluster(KilledWorker("agd-job-1", "tcp://127.0.0.1:1", None))
+    assert jobs.lost_by_the_cluster(ConnectionError("scheduler gone"))
+    assert not jobs.lost_by_the_cluster(ValueError("width must be ≥ 1"))
+    assert not jobs.lost_by_the_cluster(FloatingPointError("overflow"))
+    assert not jobs.lost_by_the_cluster(None)
