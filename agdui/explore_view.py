@@ -7,7 +7,7 @@ import streamlit as st
 import agdcore as agd
 from agdcore import plots
 
-from . import export, run_text, style
+from . import export, player, run_text, style
 from . import observed_view as OV
 from . import reconstruction_view as RV
 from . import settings as S
@@ -252,14 +252,6 @@ def overlay_caption(result, problem=None) -> None:
 
 
 # ---------------------------------------------------------------------- scrubber (view-only fragment)
-def _toggle_play(play_key: str, slider_key: str, n: int) -> None:
-    """Play/Pause callback (runs before the fragment): flip the state; replay from the start at the end."""
-    playing = not st.session_state.get(play_key, False)
-    st.session_state[play_key] = playing
-    if playing and st.session_state.get(slider_key, n - 1) >= n - 1:
-        st.session_state[slider_key] = 0
-
-
 def scrubber(result, sigma_a, run_id: str) -> None:
     """Spectra of X_t and Y_t at a chosen recorded iterate; a fragment, so it never reruns the solve.
 
@@ -281,16 +273,9 @@ def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> 
         style.show_chart(plots.spectrum_figure(result, 0, sigma_a), f"{PREFIX}__chart_spectrum")
         return
     key = f"{PREFIX}_scrub_{run_id}"
-    playing = bool(st.session_state.get(play_key))
-    if playing != timer_on:
-        st.rerun()  # a full rerun switches the fragment's timer on or off
     if key not in st.session_state:
         st.session_state[key] = n - 1
-    if playing:
-        if st.session_state[key] >= n - 1:
-            st.session_state[play_key] = False
-            st.rerun()
-        st.session_state[key] += 1
+    playing = player.tick(play_key, key, n, timer_on)
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     k = c1.slider(
         f"Recorded iterate ({n} recorded, log-spaced)",
@@ -303,7 +288,7 @@ def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> 
     c2.button(
         "Pause" if playing else "Play",
         key=f"{PREFIX}_play",
-        on_click=_toggle_play,
+        on_click=player.toggle,
         args=(play_key, key, n),
         icon=":material/pause:" if playing else ":material/play_arrow:",
         width="stretch",

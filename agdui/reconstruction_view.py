@@ -15,7 +15,7 @@ import agdcore as agd
 from agdcore.images import IMAGES
 from agdcore.plots import reconstruction as RP
 
-from . import style
+from . import player, style
 
 PHOTO_CAPTION = (
     f"A = the {IMAGES['grace_hopper'][1]}, stored with the app (pixel values in [0, 1]). "
@@ -99,14 +99,6 @@ def panel(problem, kwargs: dict, run_id: str, result, key: str, *, default_k: in
     )
 
 
-def _toggle_play(play_key: str, skey: str, n: int) -> None:
-    """Play/Pause (runs before the fragment): flip the state; from the start again at the end."""
-    playing = not st.session_state.get(play_key, False)
-    st.session_state[play_key] = playing
-    if playing and st.session_state.get(skey, n - 1) >= n - 1:
-        st.session_state[skey] = 0
-
-
 def _panel_body(problem, run, skey: str, default_k, decorate, play_key: str, timer_on: bool) -> None:
     n = len(run.record_index)
     if problem.kind == "sensing":
@@ -116,14 +108,7 @@ def _panel_body(problem, run, skey: str, default_k, decorate, play_key: str, tim
     if n > 1:
         if skey not in st.session_state:
             st.session_state[skey] = n - 1 if default_k is None else min(max(default_k, 0), n - 1)
-        playing = bool(st.session_state.get(play_key))
-        if playing != timer_on:
-            st.rerun()  # a full rerun switches the fragment's timer on or off
-        if playing:
-            if st.session_state[skey] >= n - 1:
-                st.session_state[play_key] = False
-                st.rerun()
-            st.session_state[skey] += 1
+        playing = player.tick(play_key, skey, n, timer_on)
         c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
         k = c1.slider(
             f"Recorded iterate for the pictures ({n} recorded, log-spaced: early iterates are dense)",
@@ -135,7 +120,7 @@ def _panel_body(problem, run, skey: str, default_k, decorate, play_key: str, tim
         c2.button(
             "Pause" if playing else "Play",
             key=f"{skey}_play",
-            on_click=_toggle_play,
+            on_click=player.toggle,
             args=(play_key, skey, n),
             icon=":material/pause:" if playing else ":material/play_arrow:",
             width="stretch",
