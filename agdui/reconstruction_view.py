@@ -132,7 +132,7 @@ def _panel_body(problem, run, skey: str, default_k, decorate, play_key: str, tim
     style.show_chart(fig, f"{skey}__chart_pictures")
     e = run.error[int(run.record_index[k])]
     ey = problem.floor(run.X.shape[1]) if problem.kind == "dense" else None
-    text = f"e_t = {e:.3g} here"
+    text = f"eₜ = {e:.3g} here"
     if ey is not None and ey > 0:
         text += f"; the best rank-{run.X.shape[1]} image has e = {ey:.3g} (the Eckart–Young floor on the loss chart)"
     rec = _recovery_at(run, int(run.record_index[k]))
