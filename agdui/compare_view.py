@@ -13,6 +13,7 @@ from . import observed_view as OV
 from .urlstate import set_values, widget
 
 PREFIX = R.PREFIX
+SNIPPET_KEY = f"{PREFIX}__snippet_open"  # the snippet's expander is open (its code is drawn only then)
 
 
 class _LiveParams:
@@ -183,8 +184,11 @@ def _downloads(runs, values: dict) -> None:
         width="stretch",
         key=f"{PREFIX}_dl_json",
     )
-    with st.expander("Python snippet: reproduce this comparison with agdcore", icon=":material/code:"):
-        st.code(
+    box = style.lazy_expander(
+        "Python snippet: reproduce this comparison with agdcore", SNIPPET_KEY, icon=":material/code:"
+    )
+    if box.open:
+        box.code(
             export.compare_snippet(
                 values, R.configs(values), int(values["trials"]), int(values["max_iter"]), float(values["tol"])
             ),

@@ -252,6 +252,10 @@ def overlay_caption(result, problem=None) -> None:
 
 
 # ---------------------------------------------------------------------- scrubber (view-only fragment)
+MORE_LABEL = "Balancedness, and the spectra of Xₜ and Yₜ at one iterate (with Play)"
+MORE_KEY = f"{PREFIX}__more_open"  # that expander is open (its two charts are drawn only then)
+
+
 def scrubber(result, sigma_a, run_id: str) -> None:
     """Spectra of X_t and Y_t at a chosen recorded iterate; a fragment, so it never reruns the solve.
 
@@ -299,6 +303,8 @@ def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> 
 
 
 # ---------------------------------------------------------------------- downloads + snippet
+SNIPPET_LABEL = "Python snippet: reproduce this run with agdcore"
+SNIPPET_KEY = f"{PREFIX}__snippet_open"  # the snippet's expander is open (its code is drawn only then)
 def downloads(result, values: dict, upload, problem=None) -> None:
     """CSV of the curves, JSON of the run (the CLI's schema), and the reproducing Python snippet."""
     c1, c2 = st.columns(2)
@@ -322,6 +328,7 @@ def downloads(result, values: dict, upload, problem=None) -> None:
         width="stretch",
         key=f"{PREFIX}_dl_json",
     )
-    with st.expander("Python snippet: reproduce this run with agdcore", icon=":material/code:"):
+    box = style.lazy_expander(SNIPPET_LABEL, SNIPPET_KEY, icon=":material/code:")
+    if box.open:
         name = upload.name if upload is not None else None
-        st.code(export.explore_snippet(values, name, getattr(problem, "measurements", None)), language="python")
+        box.code(export.explore_snippet(values, name, getattr(problem, "measurements", None)), language="python")

@@ -210,8 +210,18 @@ SPECTRUM_TITLE = """() => { const t = [...document.querySelectorAll('.gtitle')].
   .find(s => s.startsWith('Spectra at')); return t || ''; }"""
 
 
+def open_more(page) -> None:
+    """Open Explore's expander of the balancedness and spectra charts (drawn only while open)."""
+    if page.locator(SLIDER).count():
+        return
+    page.locator("[data-testid='stExpander'] summary", has_text="Balancedness").first.click()
+    page.locator(SLIDER).first.wait_for(timeout=60_000)
+    idle(page)
+
+
 def scrub(page) -> dict:
     """One ArrowLeft on the scrubber until the spectra chart's title names the new iterate."""
+    open_more(page)
     slider = page.locator(SLIDER).first
     slider.focus()
     page.wait_for_timeout(300)
@@ -234,6 +244,7 @@ def play(page, seconds: float = 3.0) -> dict:
           window.__titles.push(performance.now()); }} if (!window.__stopTitles) requestAnimationFrame(tick); }};
         window.__stopTitles = false; requestAnimationFrame(tick); }}"""
     )
+    open_more(page)
     page.locator(SLIDER).first.focus()
     page.keyboard.press("Home")  # from the first iterate, so Play has steps to take
     page.wait_for_timeout(800)

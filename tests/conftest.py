@@ -142,6 +142,24 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def snippet_code(at, marker: str, key: str = "explore__snippet_open") -> str:
+    """AppTest: the reproduce-this-run code block containing ``marker``. Its expander draws the code
+    only while open (agdui.style.lazy_expander), so it is opened first, as a user would."""
+    if not any(marker in c.value for c in at.code):
+        at.session_state[key] = True
+        at.run()
+    return next(c.value for c in at.code if marker in c.value)
+
+
+def open_snippet(page, name: str = "Python snippet") -> None:
+    """Browser: open the snippet's expander (its code is drawn only while open) unless it already is."""
+    code = page.locator("[data-testid='stCode']")
+    if not code.count():
+        page.locator("[data-testid='stExpander'] summary", has_text=name).first.click()
+        wait_for_app_run(page)
+        code.first.wait_for(timeout=60_000)
+
+
 @pytest.fixture
 def small_problem():
     import agdcore as agd

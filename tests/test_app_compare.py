@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import APP
+from conftest import APP, snippet_code
 from streamlit.testing.v1 import AppTest
 
 SUBMIT = "FormSubmitter:compare_form-Run comparison"
@@ -185,7 +185,7 @@ def test_stop_path_shows_finished_configurations_only():
 
 def test_snippet_reproduces_the_table():
     at = _app({"trials": "3"})
-    code = next(c.value for c in at.code if "solve_trials" in c.value)
+    code = snippet_code(at, "solve_trials", key="compare__snippet_open")
     ns = {}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

@@ -6,10 +6,11 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import APP
+from conftest import APP, snippet_code
 from streamlit.testing.v1 import AppTest
 
 import agdcore as agd
+from agdui import explore_view as V
 
 SUBMIT = "FormSubmitter:explore_form-Apply"
 
@@ -22,7 +23,7 @@ def _app(query=None):
 
 
 def _snippet(at) -> str:
-    return next(c.value for c in at.code if "agd.solve(" in c.value)
+    return snippet_code(at, "agd.solve(")
 
 
 def _charts(at) -> list[dict]:
@@ -44,6 +45,9 @@ def default_app():
 def test_default_render(default_app):
     at = default_app
     assert not at.exception and not at.error
+    assert len(_charts(at)) == 3  # balance and spectra: drawn once their expander is opened
+    at.session_state[V.MORE_KEY] = True
+    at.run()
     specs = _charts(at)
     titles = [s["layout"]["title"]["text"] for s in specs]
     assert titles[0] == "Relative error e<sub>t</sub>" and len(specs) == 5

@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import APP
+from conftest import APP, snippet_code
 from streamlit.testing.v1 import AppTest
 
 import agdcore as agd
@@ -32,7 +32,7 @@ def _app(query=None, page=None):
 
 
 def _snippet(at) -> str:
-    return next(c.value for c in at.code if "agd.solve(" in c.value)
+    return snippet_code(at, "agd.solve(")
 
 
 def _loss_spec(at) -> dict:
@@ -256,7 +256,8 @@ def test_compare_completion_table_has_both_errors():
         assert (float(loss) <= 1e-10) == (int(reached.split("/")[0]) >= 2), (reached, loss)
     assert any("same observations" in c.value and "degrees of freedom" in c.value for c in at.caption)
     assert any(WK_NOTE in c.value for c in at.caption)
-    assert "agd.make_completion(" in at.code[0].value and "recovered" in at.code[0].value
+    code = snippet_code(at, "agd.make_completion(", key="compare__snippet_open")
+    assert "agd.make_completion(" in code and "recovered" in code
     at.selectbox(key="compare_observe").set_value("full").run()
     at = at.button(key=COMPARE_SUBMIT).click().run()
     assert "median final recovery error" not in at.dataframe[0].value.columns

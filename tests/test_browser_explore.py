@@ -5,10 +5,11 @@ import time
 
 import numpy as np
 import pytest
-from conftest import screenshot, wait_for_app_run
+from conftest import open_snippet, screenshot, wait_for_app_run
 
 pytestmark = pytest.mark.browser
-N_CHARTS = 5  # loss, σ(Y), σ(X), balance, spectra
+N_CHARTS = 3  # loss, σ(Y), σ(X); balance and the spectra are drawn when their expander is opened
+MORE = "Balancedness, and the spectra"
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +25,17 @@ def _charts_drawn(page, n=N_CHARTS, timeout=60_000):
     page.wait_for_function(
         f"document.querySelectorAll(\"[data-testid='stPlotlyChart'] .js-plotly-plot\").length >= {n}", timeout=timeout
     )
+
+
+def _open_more(page) -> None:
+    """Open the expander of the balancedness and spectra charts (drawn only while it is open)."""
+    page.locator("[data-testid='stExpander'] summary", has_text=MORE).first.click()
+    wait_for_app_run(page)
+    _charts_drawn(page, N_CHARTS + 2)
+
+
+def _spectra_title(page) -> str:
+    return page.locator(".gtitle", has_text="Spectra at").first.text_content()
 
 
 def _tall(page, height=3400):
@@ -51,6 +63,9 @@ def test_explore_loads_with_all_charts(app_url, page):
     legend = page.locator("[data-testid='stPlotlyChart'] .legendtext").all_text_contents()
     assert any("live bound" in t and "(derived" in t for t in legend)
     assert any("a-priori bound" in t and "flat here" in t for t in legend)
+    _open_more(page)
+    titles = page.locator("[data-testid='stPlotlyChart'] .gtitle").all_text_contents()
+    assert any(t.startswith("Balancedness") for t in titles) and any(t.startswith("Spectra at") for t in titles)
     t0 = time.perf_counter()
     page.reload()
     wait_for_app_run(page)
@@ -90,6 +105,31 @@ def test_explore_setting_changes_url_and_url_reproduces_state(app_url, shared, b
         assert fresh.locator("[data-testid='stException']").count() == 0
     finally:
         other.close()
+
+
+def test_explore_play_steps_through_the_recorded_iterates(app_url, shared):
+    page = shared
+    page.goto(app_url)
+    wait_for_app_run(page)
+    _charts_drawn(page)
+    _open_more(page)
+    last = _spectra_title(page)  # the scrubber starts at the last recorded iterate
+    page.get_by_role("button", name="Play").click()  # at the end, Play replays from the start
+    page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+    seen = {last}
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        seen.add(_spectra_title(page))
+        if len(seen) >= 3:
+            break
+    assert len(seen) >= 3, seen  # the spectra chart moved through the iterates on its own
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    wait_for_app_run(page)
+    held = _spectra_title(page)
+    page.wait_for_timeout(1500)
+    assert _spectra_title(page) == held  # paused: it stays
+    assert page.locator("[data-testid='stException']").count() == 0
 
 
 def test_explore_long_run_shows_progress_and_stops(app_url, shared):
@@ -167,6 +207,7 @@ def test_explore_upload_real_files(app_url, shared, tmp_path):
     wait_for_app_run(page)
     _charts_drawn(page)
     assert "source=upload" in page.url
+    open_snippet(page)
     assert "load_matrix('mine.npy')" in page.get_by_test_id("stCode").first.text_content()
     uploader.set_input_files(str(bad))
     page.get_by_text("Upload refused").wait_for(timeout=30_000)

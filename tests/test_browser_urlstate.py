@@ -6,7 +6,7 @@ Streamlit's real frontend, where the bug was seen."""
 import re
 
 import pytest
-from conftest import screenshot, wait_for_app_run
+from conftest import open_snippet, screenshot, wait_for_app_run
 
 from agdui import observed_view as OV
 
@@ -25,6 +25,7 @@ def _pick(page, key: str, option: str) -> None:
 
 def _snippet(page) -> str:
     """The 'reproduce this run' snippet: it is written from the settings of the run on screen."""
+    open_snippet(page)
     code = page.locator("[data-testid='stCode']").filter(has_text="agd.solve(")
     return code.first.text_content()
 

@@ -2,14 +2,14 @@
 ``urlstate`` re-seed every key from the URL, which threw away the user's next change."""
 
 import pytest
-from conftest import APP
+from conftest import APP, snippet_code
 from streamlit.testing.v1 import AppTest
 
 SUBMIT = "FormSubmitter:explore_form-Apply"
 
 
 def _snippet(at) -> str:
-    return next(c.value for c in at.code if "agd.solve(" in c.value)
+    return snippet_code(at, "agd.solve(")
 
 
 def _apply(at, **values):
