@@ -305,6 +305,8 @@ def _scrub_body(result, sigma_a, run_id: str, play_key: str, timer_on: bool) -> 
 # ---------------------------------------------------------------------- downloads + snippet
 SNIPPET_LABEL = "Python snippet: reproduce this run with agdcore"
 SNIPPET_KEY = f"{PREFIX}__snippet_open"  # the snippet's expander is open (its code is drawn only then)
+
+
 def downloads(result, values: dict, upload, problem=None) -> None:
     """CSV of the curves, JSON of the run (the CLI's schema), and the reproducing Python snippet."""
     c1, c2 = st.columns(2)
