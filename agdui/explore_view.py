@@ -244,7 +244,7 @@ def overlay_caption(result, problem=None) -> None:
     if flat:
         text += (
             f" The {' and the '.join(flat)} {'is' if len(flat) == 1 else 'are'} honest but very "
-            "pessimistic at this step size, so on this range they look flat (see T(ε) below)."
+            "pessimistic at this step size, so on this range they look flat (T(ε): the theory check's numbers below)."
         )
     if result.live_bound is None and not result.is_flow:
         text += " The live bound applies only to AGD on an exactly rank-r A with X₀ in col(A), d ≥ r."

@@ -127,9 +127,22 @@ def theory_check(result) -> None:
         else:
             st.warning("Not every assumption holds: the bounds are drawn for reference only.", icon=":material/report:")
     with right:
-        lines = ["| | value | meaning — source |", "|---|---:|---|"]
-        lines += [f"| {q} | {v} | {s} |" for q, v, s in quantity_rows(result)]
-        st.markdown("\n".join(lines))
+        # drawn only while open: its ~40 typeset formulas were a third of the browser's work on every Apply
+        box = style.lazy_expander(NUMBERS_LABEL, NUMBERS_KEY, icon=":material/table:")
+        if box.open:
+            with box:
+                numbers_table(result)
+
+
+NUMBERS_LABEL = "The numbers: ρ, δ, predicted and observed iterations and rates, each with its source"
+NUMBERS_KEY = "theory_check__numbers_open"  # that expander is open (kept for the session, on every page)
+
+
+def numbers_table(result) -> None:
+    """The quantities behind the bounds (value, meaning, source) and the paper's headline formula."""
+    lines = ["| | value | meaning — source |", "|---|---:|---|"]
+    lines += [f"| {q} | {v} | {s} |" for q, v, s in quantity_rows(result)]
+    st.markdown("\n".join(lines))
     st.markdown(
         "The paper's headline (Ward & Kolda, NeurIPS 2023; $C$ is a numerical constant whose value our copy of the text lost):"
     )

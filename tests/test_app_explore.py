@@ -348,3 +348,18 @@ def test_curves_csv_and_json_download_content():
     tr = agd.solve_trials(p, seeds=range(3), width=6)
     tdf = pd.read_csv(io.StringIO(trials_csv([("#1", tr)])))
     assert list(tdf.columns) == ["config", "t", "q25", "median", "q75"] and len(tdf) == len(tr.t)
+
+
+def test_the_theory_numbers_are_drawn_when_their_expander_is_opened(default_app):
+    from agdui import theory_check as TC
+
+    at = default_app
+    table = [m.value for m in at.markdown if r"$T_{\text{a-priori}}(\varepsilon)$" in m.value]
+    if not at.session_state[TC.NUMBERS_KEY]:
+        assert not table and not at.latex  # closed: nothing typeset, nothing sent
+        at.session_state[TC.NUMBERS_KEY] = True
+        at.run()
+    table = [m.value for m in at.markdown if r"$T_{\text{a-priori}}(\varepsilon)$" in m.value]
+    assert len(table) == 1 and "measured" in table[0] and "derived" in table[0]
+    assert any(r"\log\frac1\varepsilon" in x.value for x in at.latex)  # the paper's headline formula
+    assert any(e.label == TC.NUMBERS_LABEL for e in at.expander)
