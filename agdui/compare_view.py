@@ -184,16 +184,11 @@ def _downloads(runs, values: dict) -> None:
         width="stretch",
         key=f"{PREFIX}_dl_json",
     )
-    box = style.lazy_expander(
-        "Python snippet: reproduce this comparison with agdcore", SNIPPET_KEY, icon=":material/code:"
+    code = export.compare_snippet(
+        values, R.configs(values), int(values["trials"]), int(values["max_iter"]), float(values["tol"])
     )
-    if box.open:
-        box.code(
-            export.compare_snippet(
-                values, R.configs(values), int(values["trials"]), int(values["max_iter"]), float(values["tol"])
-            ),
-            language="python",
-        )
+    label = "Python snippet: reproduce this comparison with agdcore"
+    style.lazy_section(label, SNIPPET_KEY, st.code, code, "python", icon=":material/code:")
 
 
 # short headers that fit their column (the full meaning is the header's tooltip); the configuration

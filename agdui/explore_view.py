@@ -256,6 +256,19 @@ MORE_LABEL = "Balancedness, and the spectra of Xₜ and Yₜ at one iterate (wit
 MORE_KEY = f"{PREFIX}__more_open"  # that expander is open (its two charts are drawn only then)
 
 
+def more_views(result, sigma_a, run_id: str) -> None:
+    """Balancedness and the scrubbed spectra, in a lazy section (built, sent and painted only while open)."""
+
+    def body() -> None:
+        c1, c2 = st.columns(2)
+        with c1:
+            style.show_chart(plots.balance_figure(result), f"{PREFIX}__chart_balance")
+        with c2:
+            scrubber(result, sigma_a, run_id)
+
+    style.lazy_section(MORE_LABEL, MORE_KEY, body, icon=":material/stacked_line_chart:")
+
+
 def scrubber(result, sigma_a, run_id: str) -> None:
     """Spectra of X_t and Y_t at a chosen recorded iterate; a fragment, so it never reruns the solve.
 
@@ -330,7 +343,6 @@ def downloads(result, values: dict, upload, problem=None) -> None:
         width="stretch",
         key=f"{PREFIX}_dl_json",
     )
-    box = style.lazy_expander(SNIPPET_LABEL, SNIPPET_KEY, icon=":material/code:")
-    if box.open:
-        name = upload.name if upload is not None else None
-        box.code(export.explore_snippet(values, name, getattr(problem, "measurements", None)), language="python")
+    name = upload.name if upload is not None else None
+    code = export.explore_snippet(values, name, getattr(problem, "measurements", None))
+    style.lazy_section(SNIPPET_LABEL, SNIPPET_KEY, st.code, code, "python", icon=":material/code:")

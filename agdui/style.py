@@ -39,15 +39,23 @@ _CSS = """
 """
 
 
-def lazy_expander(label: str, key: str, *, icon: str | None = None):
-    """A collapsed expander whose content is drawn only while it is open: ``if box.open: with box: ...``.
+def lazy_section(label: str, key: str, body, *args, icon: str | None = None) -> None:
+    """A collapsed expander whose ``body(*args)`` is drawn only while it is open, in a fragment.
 
     A closed ``st.expander`` still computes and sends its content, and the browser still renders it
     (a highlighted code block cost ~0.3 s of every Explore load; README, browser speed). With
-    ``on_change="rerun"`` Streamlit tracks the open state under ``key`` (kept for the session) and
-    reruns the script when it is opened, so closed content costs nothing.
+    ``on_change="rerun"`` Streamlit tracks the open state under ``key`` (kept for the session), so
+    closed content costs nothing; inside a fragment, opening or closing it reruns this section alone,
+    not the page (fragments may nest: the scrubber inside keeps its own).
     """
-    return st.expander(label, icon=icon, key=key, on_change="rerun")
+
+    def section() -> None:
+        box = st.expander(label, icon=icon, key=key, on_change="rerun")
+        if box.open:
+            with box:
+                body(*args)
+
+    st.fragment(section)()
 
 
 def apply_style() -> None:

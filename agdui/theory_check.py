@@ -128,10 +128,7 @@ def theory_check(result) -> None:
             st.warning("Not every assumption holds: the bounds are drawn for reference only.", icon=":material/report:")
     with right:
         # drawn only while open: its ~40 typeset formulas were a third of the browser's work on every Apply
-        box = style.lazy_expander(NUMBERS_LABEL, NUMBERS_KEY, icon=":material/table:")
-        if box.open:
-            with box:
-                numbers_table(result)
+        style.lazy_section(NUMBERS_LABEL, NUMBERS_KEY, numbers_table, result, icon=":material/table:")
 
 
 NUMBERS_LABEL = "The numbers: ρ, δ, predicted and observed iterations and rates, each with its source"

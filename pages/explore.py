@@ -110,13 +110,7 @@ V.overlay_caption(result, problem)
 if not plots.is_observed(result) and (links := notes.bound_links(c["key"] for c in plots.bound_curves(result))):
     st.caption(links)  # each drawn bound's derivation on the Theory page (docs/theory.md)
 
-more = style.lazy_expander(V.MORE_LABEL, V.MORE_KEY, icon=":material/stacked_line_chart:")
-if more.open:  # drawn only while open: two charts fewer to build, send and paint on every change
-    c3, c4 = more.columns(2)
-    with c3:
-        style.show_chart(plots.balance_figure(result), f"{PREFIX}__chart_balance")
-    with c4:
-        V.scrubber(result, problem.singular_values, run_id)
+V.more_views(result, problem.singular_values, run_id)  # drawn only while open: two charts fewer per change
 RV.explore_section(problem, S.solve_kwargs(values), run_id, result, values["source"] == "photo")
 theory_check(result)
 st.subheader("Downloads")

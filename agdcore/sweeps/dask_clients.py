@@ -74,7 +74,7 @@ def _start_local() -> dict:
 def local_mode() -> str:
     """``"subprocess"`` when $AGDCORE_DASK_LOCAL says so (the scheduler in its own process), else ``"inprocess"``.
 
-    ``make run`` sets it: in the dashboard's server the scheduler would otherwise share the
+    Opt-in (``AGDCORE_DASK_LOCAL=subprocess make run``): in the dashboard's server the scheduler would otherwise share the
     interpreter lock with every page thread, and under a class's load each small job then waits
     seconds for its messages to be handled (benchmarks/bench_load.py; README "Serving a class").
     """
