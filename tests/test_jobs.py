@@ -260,3 +260,27 @@ def test_only_failures_of_the_cluster_are_worth_another_try():
     assert not jobs.lost_by_the_cluster(ValueError("width must be ≥ 1"))
     assert not jobs.lost_by_the_cluster(FloatingPointError("overflow"))
     assert not jobs.lost_by_the_cluster(None)
+
+
+def test_a_small_run_of_a_lone_session_skips_the_workers_but_not_the_queue(monkeypatch):
+    """Explore's default run is cheap: alone on the server it runs in the server's thread (no round
+    trips to a worker); with another session in line, a big run, observed data or a remote scheduler,
+    it goes to the workers as before."""
+    q, gate, log = jobs.JobQueue(jobs.ThreadBackend(), slots=2), threading.Event(), []
+    monkeypatch.setattr(jobs, "_QUEUE", q)
+    monkeypatch.delenv("AGDCORE_DASK_SCHEDULER", raising=False)
+    monkeypatch.delenv("AGD_JOBS", raising=False)
+    p = agd.make_problem(m=100, n=100, rank=5, seed=0)
+    default = dict(width=10, max_iter=10_000)
+    assert jobs.small_and_alone(p, default, "me")
+    assert not jobs.small_and_alone(p, {**default, "max_iter": 100_000}, "me")  # up to ~15 s: a worker's job
+    assert not jobs.small_and_alone(agd.make_completion(m=40, n=30, rank=2, rate=0.5, seed=0), default, "me")
+    mine = q.submit("me", "mine", gated(gate, log, "mine"))
+    assert jobs.small_and_alone(p, default, "me")  # its own earlier job does not count (it is replaced)
+    theirs = q.submit("you", "theirs", gated(gate, log, "theirs"))
+    assert not jobs.small_and_alone(p, default, "me")  # someone else is in line: the fair path
+    gate.set()
+    wait_all(mine, theirs)
+    assert jobs.small_and_alone(p, default, "me")
+    monkeypatch.setenv("AGDCORE_DASK_SCHEDULER", "tcp://127.0.0.1:8786")
+    assert not jobs.small_and_alone(p, default, "me")  # a named cluster runs every solve
