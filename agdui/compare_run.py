@@ -9,7 +9,7 @@ import pandas as pd
 
 import agdcore as agd
 
-from . import jobs, live
+from . import job_tasks, jobs, live
 from . import settings as S
 from .urlstate import Param
 
@@ -212,7 +212,7 @@ def run_trials(
     q, owner = jobs.default_queue(), live.session_id()
     key = key or f"trials:{id(problem)}:{live.run_key(kw)}:{K}"  # the live job holds the problem: ids stay unique
     lv.update(done_before / total, f"{prefix}: starting")  # Stop is honoured even before the job is sent
-    job = q.submit(owner, key, jobs.trials_task, jobs.Shared(problem), kw, K, local=not jobs.portable(kw))
+    job = q.submit(owner, key, job_tasks.trials_task, jobs.Shared(problem), kw, K, local=not job_tasks.portable(kw))
     try:
         while not job.wait(0.1):
             if job.state == jobs.QUEUED and hasattr(lv, "queued"):

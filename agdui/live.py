@@ -39,7 +39,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from . import jobs
+from . import job_tasks, jobs
 
 
 # ---------------------------------------------------------------------- result cache on settings
@@ -276,8 +276,8 @@ class LiveRun:
         for the same settings at the same time shares the run. Interrupting the script (Stop, a new
         Apply) withdraws this session from the job; a job nobody waits for is dequeued or stopped.
         """
-        local = not jobs.portable(kwargs) or jobs.small_and_alone(problem, kwargs, session_id())
-        return self.run_job(jobs.solve_task, jobs.Shared(problem), kwargs, local=local)
+        local = not job_tasks.portable(kwargs) or job_tasks.small_and_alone(problem, kwargs, session_id())
+        return self.run_job(job_tasks.solve_task, jobs.Shared(problem), kwargs, local=local)
 
     def run_job(self, fn: Callable, *args, local: bool = False, key: str | None = None, show: Callable | None = None):
         """``fn(*args, report=, stopped=)`` through the queue under ``key`` (default: the run id).

@@ -8,7 +8,7 @@ import pytest
 from test_sweep_dask import cluster  # noqa: F401, F811  (a real scheduler and workers on loopback)
 
 import agdcore as agd
-from agdui import jobs
+from agdui import job_tasks, jobs
 
 
 def gated(gate: threading.Event, log: list, name: str):
@@ -106,7 +106,7 @@ def test_errors_reach_the_waiting_session():
 def test_solve_task_reports_progress_and_stops():
     p = agd.make_problem(40, 30, 3, 5.0, seed=0)
     seen = []
-    r = jobs.solve_task(
+    r = job_tasks.solve_task(
         p,
         {"width": 4, "init": "gaussian", "scale": 1e-4, "max_iter": 10**7, "tol": 0.0},
         report=seen.append,
@@ -125,7 +125,7 @@ def test_dask_backend_matches_agdcore_solve_and_stops():
     q = jobs.JobQueue(jobs.DaskBackend())
     try:
         assert q.slots >= 1
-        j = q.submit("a", "k", jobs.solve_task, jobs.Shared(p), {"width": 5, "seed": 3})
+        j = q.submit("a", "k", job_tasks.solve_task, jobs.Shared(p), {"width": 5, "seed": 3})
         wait_all(j)
         want = agd.solve(p, width=5, seed=3)
         got = j.result()
@@ -134,7 +134,7 @@ def test_dask_backend_matches_agdcore_solve_and_stops():
         long = q.submit(
             "b",
             "long",
-            jobs.solve_task,
+            job_tasks.solve_task,
             jobs.Shared(p),
             {"init": "gaussian", "scale": 1e-4, "max_iter": 10**7, "tol": 0},
         )
@@ -158,7 +158,7 @@ def test_a_problem_sent_to_a_cluster_that_was_closed_is_sent_again():
     try:
         for round_ in range(2):
             q = jobs.JobQueue(backend)
-            j = q.submit("a", f"k{round_}", jobs.solve_task, jobs.Shared(p), {"width": 3, "seed": 1})
+            j = q.submit("a", f"k{round_}", job_tasks.solve_task, jobs.Shared(p), {"width": 3, "seed": 1})
             wait_all(j)
             assert j.error is None, j.error
             assert j.result().status == "converged"
@@ -197,8 +197,8 @@ def test_an_interrupted_comparison_withdraws_and_its_worker_stops(monkeypatch):
 
 
 def test_portable_runs_go_to_workers_and_runtime_registrations_stay_here():
-    assert all(jobs.portable({"algorithm": a, "init": i}) for a in agd.ALGORITHMS for i in agd.INITIALIZERS)
-    assert not jobs.portable({"algorithm": "no-such", "init": "ward-kolda"})
+    assert all(job_tasks.portable({"algorithm": a, "init": i}) for a in agd.ALGORITHMS for i in agd.INITIALIZERS)
+    assert not job_tasks.portable({"algorithm": "no-such", "init": "ward-kolda"})
 
 
 def test_a_session_asking_just_after_a_job_finished_gets_its_result():
@@ -222,7 +222,7 @@ def test_with_AGDCORE_DASK_SCHEDULER_the_dashboards_runs_go_to_that_cluster(clus
     assert q.slots == 2  # its two single-thread workers
     assert q.backend.client().scheduler.address == cluster["address"]
     p = agd.make_problem(40, 30, 3, 5.0, seed=2)
-    s = q.submit("a", "solve", jobs.solve_task, jobs.Shared(p), {"width": 4, "seed": 1})
+    s = q.submit("a", "solve", job_tasks.solve_task, jobs.Shared(p), {"width": 4, "seed": 1})
     wait_all(s)
     assert s.result().n_iter == agd.solve(p, width=4, seed=1).n_iter
 
@@ -244,7 +244,7 @@ def test_opt_in_local_cluster_with_the_scheduler_in_its_own_process(monkeypatch)
         assert int(client.scheduler.address.rsplit(":", 1)[1]) not in here  # not served by this process
         q = jobs.JobQueue(jobs.DaskBackend())
         p = agd.make_problem(40, 30, 3, 5.0, seed=4)
-        j = q.submit("a", "k", jobs.solve_task, jobs.Shared(p), {"width": 4, "seed": 2})
+        j = q.submit("a", "k", job_tasks.solve_task, jobs.Shared(p), {"width": 4, "seed": 2})
         wait_all(j)
         assert j.result().n_iter == agd.solve(p, width=4, seed=2).n_iter
     finally:
@@ -272,15 +272,15 @@ def test_a_small_run_of_a_lone_session_skips_the_workers_but_not_the_queue(monke
     monkeypatch.delenv("AGD_JOBS", raising=False)
     p = agd.make_problem(m=100, n=100, rank=5, seed=0)
     default = dict(width=10, max_iter=10_000)
-    assert jobs.small_and_alone(p, default, "me")
-    assert not jobs.small_and_alone(p, {**default, "max_iter": 100_000}, "me")  # up to ~15 s: a worker's job
-    assert not jobs.small_and_alone(agd.make_completion(m=40, n=30, rank=2, rate=0.5, seed=0), default, "me")
+    assert job_tasks.small_and_alone(p, default, "me")
+    assert not job_tasks.small_and_alone(p, {**default, "max_iter": 100_000}, "me")  # up to ~15 s: a worker's job
+    assert not job_tasks.small_and_alone(agd.make_completion(m=40, n=30, rank=2, rate=0.5, seed=0), default, "me")
     mine = q.submit("me", "mine", gated(gate, log, "mine"))
-    assert jobs.small_and_alone(p, default, "me")  # its own earlier job does not count (it is replaced)
+    assert job_tasks.small_and_alone(p, default, "me")  # its own earlier job does not count (it is replaced)
     theirs = q.submit("you", "theirs", gated(gate, log, "theirs"))
-    assert not jobs.small_and_alone(p, default, "me")  # someone else is in line: the fair path
+    assert not job_tasks.small_and_alone(p, default, "me")  # someone else is in line: the fair path
     gate.set()
     wait_all(mine, theirs)
-    assert jobs.small_and_alone(p, default, "me")
+    assert job_tasks.small_and_alone(p, default, "me")
     monkeypatch.setenv("AGDCORE_DASK_SCHEDULER", "tcp://127.0.0.1:8786")
-    assert not jobs.small_and_alone(p, default, "me")  # a named cluster runs every solve
+    assert not job_tasks.small_and_alone(p, default, "me")  # a named cluster runs every solve
