@@ -271,8 +271,9 @@ class LiveRun:
     def solve(self, problem, **kwargs):
         """:func:`agdcore.solve` off the page's thread, with the same progress, redraws and Stop.
 
-        The run goes through the server's fair queue (:mod:`agdui.jobs`) to a worker process; while
-        it waits, the bar shows its place ("Queued: 3 runs ahead of yours"). Another session asking
+        The run goes through the server's fair queue (:mod:`agdui.jobs`) to a worker process (a small
+        run of a session alone on the server stays in this process: :func:`agdui.job_tasks.small_and_alone`);
+        while it waits, the bar shows its place ("Queued: 3 runs ahead of yours"). Another session asking
         for the same settings at the same time shares the run. Interrupting the script (Stop, a new
         Apply) withdraws this session from the job; a job nobody waits for is dequeued or stopped.
         """
