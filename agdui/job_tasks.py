@@ -42,12 +42,15 @@ def small_and_alone(problem, kwargs: dict, owner: str) -> bool:
     """
     if os.environ.get("AGDCORE_DASK_SCHEDULER", "").strip() or os.environ.get("AGD_JOBS", "") == "thread":
         return False
+    import agdcore as agd
     from agdcore._observed import ObservedProblem
 
-    if isinstance(problem, ObservedProblem):  # completion / sensing: their cost is not m·n·d per iteration
-        return False
+    algo = agd.ALGORITHMS.get(kwargs.get("algorithm"))
+    width, max_iter = kwargs.get("width"), kwargs.get("max_iter")
+    if isinstance(problem, ObservedProblem) or algo is None or algo.unit != "iteration" or None in (width, max_iter):
+        return False  # completion, sensing, the flow (an ODE solve): their cost is not m·n·d per step
     m, n = problem.shape
-    work = float(m) * n * int(kwargs.get("width", 10)) * int(kwargs.get("max_iter", 10_000))
+    work = float(m) * n * int(width) * int(max_iter)
     return work <= SMALL_WORK and not default_queue().busy_for(owner)
 
 

@@ -271,8 +271,9 @@ def test_a_small_run_of_a_lone_session_skips_the_workers_but_not_the_queue(monke
     monkeypatch.delenv("AGDCORE_DASK_SCHEDULER", raising=False)
     monkeypatch.delenv("AGD_JOBS", raising=False)
     p = agd.make_problem(m=100, n=100, rank=5, seed=0)
-    default = dict(width=10, max_iter=10_000)
+    default = dict(algorithm="agd", width=10, max_iter=10_000)
     assert job_tasks.small_and_alone(p, default, "me")
+    assert not job_tasks.small_and_alone(p, {**default, "algorithm": "flow"}, "me")  # an ODE solve: no such bound
     assert not job_tasks.small_and_alone(p, {**default, "max_iter": 100_000}, "me")  # up to ~15 s: a worker's job
     assert not job_tasks.small_and_alone(agd.make_completion(m=40, n=30, rank=2, rate=0.5, seed=0), default, "me")
     mine = q.submit("me", "mine", gated(gate, log, "mine"))
