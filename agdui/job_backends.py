@@ -76,7 +76,12 @@ class DaskBackend:
 
     @property
     def slots_default(self) -> int:
-        return self.client_slots()
+        """Threads of the cluster's workers. The embedded local cluster's are known without starting it:
+        a small run that stays in the server's thread (agdui.job_tasks.small_and_alone) must not wait for
+        the cluster to start."""
+        from agdcore.sweeps.dask_clients import local_workers, scheduler_address
+
+        return local_workers() if scheduler_address(self.scheduler) is None else self.client_slots()
 
     def client_slots(self) -> int:
         info = self.client().scheduler_info()

@@ -39,6 +39,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from agdcore.sweeps.dask_clients import local_workers
+
 from . import job_tasks, jobs
 
 
@@ -412,7 +414,7 @@ def run_live(
 
 # ---------------------------------------------------------------------- admission of page work
 ADMIT_HOLD = 0.3  # seconds a session's page work (figures after a result) counts against the limit
-_ADMIT = threading.BoundedSemaphore(max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2))
+_ADMIT = threading.BoundedSemaphore(max(1, local_workers()))  # one per core
 
 
 def admit(timeout: float = 30.0) -> None:

@@ -285,3 +285,21 @@ def test_a_small_run_of_a_lone_session_skips_the_workers_but_not_the_queue(monke
     assert job_tasks.small_and_alone(p, default, "me")
     monkeypatch.setenv("AGDCORE_DASK_SCHEDULER", "tcp://127.0.0.1:8786")
     assert not job_tasks.small_and_alone(p, default, "me")  # a named cluster runs every solve
+
+
+def test_the_local_clusters_slots_are_known_without_starting_it(monkeypatch):
+    """A small lone run stays in the server's thread: dispatching it must not start the Dask cluster."""
+    from agdcore.sweeps import dask_clients
+
+    def no_start():
+        raise AssertionError("the local cluster was started")
+
+    monkeypatch.delenv("AGDCORE_DASK_SCHEDULER", raising=False)
+    monkeypatch.setattr(dask_clients, "_start_local", no_start)
+    monkeypatch.setattr(dask_clients, "_CLIENTS", {})
+    q = jobs.JobQueue(jobs.DaskBackend())
+    assert q.slots == dask_clients.local_workers() >= 1
+    p = agd.make_problem(m=30, n=20, rank=2, seed=0)
+    j = q.submit("me", "small", job_tasks.solve_task, jobs.Shared(p), {"width": 3, "seed": 1}, local=True)
+    wait_all(j)
+    assert j.result().status == "converged"

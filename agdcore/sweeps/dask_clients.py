@@ -41,11 +41,17 @@ def get_client(scheduler: str | None = None, *, timeout: float = 5.0):
         return entry["client"]
 
 
+def local_workers() -> int:
+    """Worker processes of the embedded local cluster (one single-threaded worker per usable core),
+    known without starting it."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def _start_local() -> dict:
     import dask
     from distributed import Client, LocalCluster
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = local_workers()
     quiet = {
         "distributed.worker.profile.enabled": False,  # no dashboard shows it: save its CPU
         "distributed.admin.system-monitor.gil.enabled": False,
