@@ -117,7 +117,7 @@ class DaskBackend:
         var, ev = Variable(f"agd-progress-{job.id}", client=client), Event(f"agd-stop-{job.id}", client=client)
         var.set(None)  # so that polling never waits (an unset variable's get times out with a logged error)
         fut = client.submit(_dask_task, job.fn, job.id, *job.args, key=f"agd-job-{job.id}", pure=False, **job.kwargs)
-        job.handle = (fut, var, ev)
+        job.handle = (fut, var, ev, threading.Lock())  # the lock: no read of the variable once it is deleted
 
         with self._lock:
             self._pending[fut] = (job, done)
@@ -148,10 +148,13 @@ class DaskBackend:
     def latest(self, job: Job):
         if job.handle is None:
             return None
-        try:
-            job.progress = job.handle[1].get(timeout=5) or job.progress
-        except Exception:  # the job ended and its variable was deleted, or the cluster went away
-            pass
+        with job.handle[3]:
+            if job.finished.is_set():  # ended: its variable is (being) deleted, and a get would wait 5 s and
+                return job.progress  # make the scheduler log a traceback; the last progress is kept
+            try:
+                job.progress = job.handle[1].get(timeout=5) or job.progress
+            except Exception:  # the cluster went away
+                pass
         return job.progress
 
     def stop(self, job: Job) -> None:
@@ -164,7 +167,8 @@ class DaskBackend:
     def cleanup(self, job: Job) -> None:
         if job.handle is not None:
             try:
-                job.handle[1].delete()
+                with job.handle[3]:  # after job.finished is set (JobQueue._finished): no get can follow
+                    job.handle[1].delete()
             except Exception:
                 pass
 

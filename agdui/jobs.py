@@ -55,7 +55,7 @@ class Job:
         self.error: BaseException | None = None
         self.progress = None  # latest payload reported (thread backend, or cached from the Dask variable)
         self.stop_flag = threading.Event()
-        self.handle = None  # backend data (Dask future, variable, event)
+        self.handle = None  # backend data (Dask future, variable, event, lock)
         self.local = False  # run in a thread of this process (see JobQueue.submit)
 
     def wait(self, timeout: float) -> bool:

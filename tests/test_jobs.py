@@ -303,3 +303,24 @@ def test_the_local_clusters_slots_are_known_without_starting_it(monkeypatch):
     j = q.submit("me", "small", job_tasks.solve_task, jobs.Shared(p), {"width": 3, "seed": 1}, local=True)
     wait_all(j)
     assert j.result().status == "converged"
+
+
+def test_an_ended_jobs_progress_is_not_read_from_its_deleted_variable():
+    """A session polling just after its job ended must not read the job's Dask variable, which is deleted
+    on the way out: the read would wait 5 s and the scheduler would log a traceback."""
+
+    reads = []
+
+    class DeletedVariable:
+        def get(self, timeout=None):
+            reads.append(timeout)
+            raise TimeoutError  # what distributed raises after waiting ``timeout`` s
+
+        def delete(self):
+            pass
+
+    job = jobs.Job("k", None, (), {})
+    job.handle = (None, DeletedVariable(), None, threading.Lock())
+    job.progress = "last payload"
+    job.finished.set()
+    assert jobs.DaskBackend().latest(job) == "last payload" and reads == []
