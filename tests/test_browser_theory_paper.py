@@ -65,6 +65,7 @@ def test_paper_opens_with_the_first_chart_drawn(page, app_url):
 def test_paper_page_runs_an_experiment_by_click(page, app_url):
     seconds = goto(page, app_url, "Paper", "Paper: one-click reproductions")
     assert_no_exception(page)
+    page.get_by_role("button", name="Run").first.wait_for(timeout=30_000)  # the blocks follow experiment 1's run
     assert page.get_by_role("button", name="Run").count() == 13
     t0 = time.perf_counter()
     page.locator(".st-key-pp_run_nystrom").get_by_role("button", name="Run").click()
